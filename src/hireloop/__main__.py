@@ -1,0 +1,5 @@
+import sys
+
+from hireloop.cli import main
+
+sys.exit(main())

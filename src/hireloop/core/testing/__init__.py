@@ -1,0 +1,1 @@
+"""Shared test helpers: factories, an API client, task running, a generic resource kit."""

@@ -1,0 +1,39 @@
+import factory
+
+from hireloop.accounts import tokens
+from hireloop.accounts.models import ApiKey, Company, Membership, Role, User
+
+
+class CompanyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Company
+
+    name = factory.Sequence(lambda n: f"Company {n}")
+    slug = factory.Sequence(lambda n: f"company-{n}")
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+
+    email = factory.Sequence(lambda n: f"user{n}@example.com")
+    first_name = factory.Faker("first_name")
+    last_name = factory.Faker("last_name")
+    password = factory.django.Password("correct horse battery")
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory)
+    company = factory.SubFactory(CompanyFactory)
+    role = Role.ADMIN
+
+
+def make_api_key(*, user: User, company: Company, scopes=("read", "write")) -> str:
+    new = tokens.generate_api_key()
+    ApiKey.objects.create(
+        company=company, user=user, name="test", prefix=new.prefix, key_hash=new.key_hash, scopes=list(scopes)
+    )
+    return new.key

@@ -1,0 +1,324 @@
+"""Hireloop settings: everything comes from environment variables with safe embedded defaults.
+
+Embedded mode (default): SQLite in HIRELOOP_DATA_DIR, database cache, in-memory channel layer,
+email to the outbox. Production mode (HIRELOOP_ENV=production) refuses unsafe defaults.
+"""
+
+import os
+import secrets
+from pathlib import Path
+
+import dj_database_url
+import dj_email_url
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent
+
+
+def env(name: str, default: str | None = None) -> str | None:
+    value = os.environ.get(name)
+    return default if value in (None, "") else value
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    value = env(name)
+    if value is None:
+        return default
+    if value.lower() in ("1", "true", "yes", "on"):
+        return True
+    if value.lower() in ("0", "false", "no", "off"):
+        return False
+    raise ImproperlyConfigured(f"{name} must be true or false, not {value!r}")
+
+
+def env_int(name: str, default: int) -> int:
+    value = env(name)
+    if value is None:
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be an integer, not {value!r}") from None
+
+
+def env_list(name: str, default: str = "") -> list[str]:
+    return [item.strip() for item in (env(name, default) or "").split(",") if item.strip()]
+
+
+HIRELOOP_ENV = env("HIRELOOP_ENV", "embedded")
+if HIRELOOP_ENV not in ("embedded", "production", "test"):
+    raise ImproperlyConfigured("HIRELOOP_ENV must be one of embedded, production, test")
+PRODUCTION = HIRELOOP_ENV == "production"
+
+DATA_DIR = Path(env("HIRELOOP_DATA_DIR", str(Path.cwd() / "hireloop-data"))).resolve()
+
+# --- secret key -------------------------------------------------------------------------
+DEFAULT_SECRET_KEY_FILE = DATA_DIR / "secret_key"
+SECRET_KEY = env("SECRET_KEY")
+if SECRET_KEY is None:
+    if PRODUCTION:
+        raise ImproperlyConfigured(
+            "SECRET_KEY is not set. In production set SECRET_KEY to a long random string, e.g. "
+            "SECRET_KEY=$(python -c 'import secrets; print(secrets.token_urlsafe(50))')"
+        )
+    # Embedded: a random key kept beside the data so sessions survive restarts.
+    try:
+        SECRET_KEY = DEFAULT_SECRET_KEY_FILE.read_text().strip()
+    except FileNotFoundError:
+        SECRET_KEY = secrets.token_urlsafe(50)
+        try:
+            DATA_DIR.mkdir(parents=True, exist_ok=True)
+            DEFAULT_SECRET_KEY_FILE.write_text(SECRET_KEY)
+            DEFAULT_SECRET_KEY_FILE.chmod(0o600)
+        except OSError:
+            pass
+elif PRODUCTION and (len(SECRET_KEY) < 32 or SECRET_KEY.startswith("django-insecure")):
+    raise ImproperlyConfigured("SECRET_KEY is too weak for production: use at least 32 random characters.")
+
+DEBUG = env_bool("DEBUG", False)
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "" if PRODUCTION else "*")
+if PRODUCTION and not ALLOWED_HOSTS:
+    raise ImproperlyConfigured("ALLOWED_HOSTS is not set. In production list your host names, comma-separated.")
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+PUBLIC_BASE_URL = (env("PUBLIC_BASE_URL") or "").rstrip("/") or None
+# Number of reverse proxies in front of Hireloop whose X-Forwarded-For is trusted (0 = none).
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+
+# --- applications -----------------------------------------------------------------------
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "channels",
+    "ninja",
+    "django_tasks",
+    "django_tasks_db",
+    "hireloop.core",
+    "hireloop.accounts",
+    "hireloop.activity",
+    "hireloop.candidates",
+    "hireloop.jobs",
+    "hireloop.applications",
+    "hireloop.ai",
+    "hireloop.messaging",
+    "hireloop.notes",
+    "hireloop.interviews",
+    "hireloop.evaluations",
+    "hireloop.references",
+    "hireloop.webhooks",
+    "hireloop.web",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "hireloop.core.middleware.RequestContextMiddleware",
+    "hireloop.core.middleware.ApiErrorEnvelopeMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "hireloop.core.middleware.ApiRequestMiddleware",
+]
+
+ROOT_URLCONF = "hireloop.urls"
+ASGI_APPLICATION = "hireloop.asgi.application"
+WSGI_APPLICATION = None
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+# --- database ---------------------------------------------------------------------------
+DATABASE_URL = env("DATABASE_URL")
+if DATABASE_URL:
+    try:
+        _db = dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 600))
+    except Exception as exc:  # dj_database_url raises several types for bad URLs
+        raise ImproperlyConfigured(f"DATABASE_URL is not a valid database URL: {exc}") from None
+    _db["CONN_HEALTH_CHECKS"] = True
+    if _db["ENGINE"] == "django.db.backends.postgresql":
+        _db.setdefault("TEST", {})
+else:
+    _db = {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": str(DATA_DIR / "hireloop.sqlite3"),
+    }
+if _db["ENGINE"] == "django.db.backends.sqlite3":
+    _db["OPTIONS"] = {
+        # WAL lets the worker and the server write without blocking readers;
+        # IMMEDIATE transactions avoid "database is locked" on lock upgrades.
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=20000;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+    }
+DATABASES = {"default": _db}
+IS_POSTGRES = _db["ENGINE"] == "django.db.backends.postgresql"
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- cache, channels, tasks -------------------------------------------------------------
+REDIS_URL = env("REDIS_URL")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": env("CACHE_KEY_PREFIX", "hireloop"),
+        }
+    }
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [REDIS_URL]}}}
+else:
+    # The database cache lets several processes (server, worker) agree on counters.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "hireloop_cache",
+            "OPTIONS": {"MAX_ENTRIES": 100_000, "CULL_FREQUENCY": 10},
+        }
+    }
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+
+TASKS = {
+    "default": {
+        "BACKEND": env("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default", "email", "webhooks", "ai"],
+    }
+}
+
+# --- auth -------------------------------------------------------------------------------
+AUTH_USER_MODEL = "accounts.User"
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+JWT_ACCESS_TTL_SECONDS = env_int("JWT_ACCESS_TTL_SECONDS", 15 * 60)
+JWT_REFRESH_TTL_SECONDS = env_int("JWT_REFRESH_TTL_SECONDS", 14 * 24 * 3600)
+PASSWORD_RESET_TTL_SECONDS = env_int("PASSWORD_RESET_TTL_SECONDS", 3600)
+EMAIL_VERIFICATION_TTL_SECONDS = env_int("EMAIL_VERIFICATION_TTL_SECONDS", 3 * 24 * 3600)
+# How long a validated API key may be served from the in-process cache; revocation
+# takes effect within this many seconds.
+API_KEY_CACHE_SECONDS = env_int("API_KEY_CACHE_SECONDS", 5)
+
+# --- rate limits (requests per window, per API key or user; per IP for auth) ------------
+RATE_LIMIT_ENABLED = env_bool("RATE_LIMIT_ENABLED", True)
+RATE_LIMIT_WINDOW_SECONDS = env_int("RATE_LIMIT_WINDOW_SECONDS", 60)
+RATE_LIMIT_PLANS = {
+    # plan name -> requests per window (000's tiers: Beta 60/min, Pro 300/min)
+    "free": env_int("RATE_LIMIT_FREE", 600),
+    "pro": env_int("RATE_LIMIT_PRO", 3000),
+    "enterprise": env_int("RATE_LIMIT_ENTERPRISE", 12000),
+}
+RATE_LIMIT_AUTH_PER_IP = env_int("RATE_LIMIT_AUTH_PER_IP", 30)
+LOGIN_FAILURES_PER_ACCOUNT = env_int("LOGIN_FAILURES_PER_ACCOUNT", 10)
+LOGIN_FAILURE_WINDOW_SECONDS = env_int("LOGIN_FAILURE_WINDOW_SECONDS", 15 * 60)
+FEEDBACK_PER_HOUR = env_int("FEEDBACK_PER_HOUR", 5)
+IDEMPOTENCY_TTL_SECONDS = env_int("IDEMPOTENCY_TTL_SECONDS", 24 * 3600)
+
+# --- email ------------------------------------------------------------------------------
+EMAIL_URL = env("EMAIL_URL")
+if EMAIL_URL:
+    try:
+        _email = dj_email_url.parse(EMAIL_URL)
+    except Exception as exc:
+        raise ImproperlyConfigured(f"EMAIL_URL is not valid (smtp://user:pass@host:port): {exc}") from None
+    EMAIL_BACKEND = _email["EMAIL_BACKEND"]
+    EMAIL_HOST = _email["EMAIL_HOST"]
+    EMAIL_PORT = _email["EMAIL_PORT"]
+    EMAIL_HOST_USER = _email["EMAIL_HOST_USER"]
+    EMAIL_HOST_PASSWORD = _email["EMAIL_HOST_PASSWORD"]
+    EMAIL_USE_TLS = _email["EMAIL_USE_TLS"]
+    EMAIL_USE_SSL = _email["EMAIL_USE_SSL"]
+    EMAIL_TIMEOUT = _email.get("EMAIL_TIMEOUT") or 30
+else:
+    # Embedded default: every email is stored in the outbox and printed.
+    EMAIL_BACKEND = "hireloop.core.email.OutboxEmailBackend"
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Hireloop <no-reply@hireloop.local>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# --- files ------------------------------------------------------------------------------
+MEDIA_ROOT = str(Path(env("STORAGE_LOCAL_ROOT", str(DATA_DIR / "media"))))
+MEDIA_URL = "/media/"
+STATIC_URL = "/static/"
+STATIC_ROOT = env("STATIC_ROOT")  # only needed for collectstatic; assets are served from the package
+_storage_backend = env("STORAGE_BACKEND", "local")
+if _storage_backend == "local":
+    _default_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+elif _storage_backend == "s3":
+    _default_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env("STORAGE_S3_BUCKET"),
+            "endpoint_url": env("STORAGE_S3_ENDPOINT_URL"),
+            "access_key": env("STORAGE_S3_ACCESS_KEY"),
+            "secret_key": env("STORAGE_S3_SECRET_KEY"),
+            "region_name": env("STORAGE_S3_REGION"),
+            "default_acl": "private",
+            "querystring_auth": True,
+        },
+    }
+    if not env("STORAGE_S3_BUCKET"):
+        raise ImproperlyConfigured("STORAGE_BACKEND=s3 needs STORAGE_S3_BUCKET (and credentials).")
+else:
+    raise ImproperlyConfigured("STORAGE_BACKEND must be 'local' or 's3'")
+STORAGES = {
+    "default": _default_storage,
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = False
+MAX_UPLOAD_BYTES = env_int("MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
+# Base64 of MAX_UPLOAD_BYTES plus JSON around it.
+DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_UPLOAD_BYTES * 4 // 3 + 1024 * 1024
+
+# --- i18n / time ------------------------------------------------------------------------
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+# --- security ---------------------------------------------------------------------------
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+if PRODUCTION:
+    SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", True)
+    CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", True)
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_PROXY", True) else None
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "django_tasks": {"level": env("TASKS_LOG_LEVEL", "WARNING")},
+    },
+}
+
+# Hooks called by activity.record() for every event, in order (explicit, not signals).
+ACTIVITY_HOOKS: list[str] = []
+# API paths that take a raw (non-JSON) body, e.g. inbound MIME email.
+API_RAW_BODY_PATHS: list[str] = []

@@ -1,0 +1,6 @@
+from django.shortcuts import render
+
+
+def home(request):
+    """Landing page: where the API, its docs and the back office live."""
+    return render(request, "web/home.html")
