@@ -8,6 +8,7 @@ from hireloop.core.api import build_api
 # Order matters where paths overlap: literal segments are registered before {id} patterns
 # inside each router, and each path (all its methods) lives in exactly one router.
 APPS = [
+    "ai",  # first: its literal paths (/candidates/search) must win over /candidates/{id}
     "accounts",
     "activity",
     "candidates",
@@ -24,7 +25,6 @@ APPS = [
     "billing",
     "integrations",
     "compliance",
-    "ai",
 ]
 
 api = build_api()

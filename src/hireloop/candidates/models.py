@@ -19,6 +19,8 @@ class Candidate(TenantModel):
     country = models.CharField(max_length=120, blank=True)
     timezone = models.CharField(max_length=64, blank=True)
     ip = models.GenericIPAddressField(null=True, blank=True)
+    # Kept by messaging (through candidates.services) whenever a message is sent or received.
+    last_message_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         indexes = [models.Index(fields=["company", "-created_at"], name="candidate_company_created")]
