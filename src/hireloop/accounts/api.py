@@ -182,8 +182,7 @@ def verify_email_link(request, key: str):
 @router.post("/auth/verify-email/resend", response=schemas.MessageOut, tags=["auth"])
 def resend_verification(request):
     ctx: AuthContext = request.auth
-    if ctx.user.email_verified_at is None:
-        services.send_verification_email(user=ctx.user, base_url=public_base_url(request))
+    services.resend_verification_email(user=ctx.user, base_url=public_base_url(request))
     return {"message": "If the address is not confirmed yet, a new key has been sent."}
 
 

@@ -19,8 +19,8 @@ def _lower_choice(value: str, choices: dict[str, str], field: str) -> str:
 class RegisterIn(Schema):
     email: EmailStr
     password: str = Field(..., min_length=1, max_length=256)
-    user_type: str = Field("Company", description="Individual | Staffing | Company (case-insensitive)")
-    role: str = Field("Admin", description="Admin | Employee (000); Admin creates the company")
+    user_type: str = Field("company", description="Individual | Staffing | Company (case-insensitive)")
+    role: str = Field("admin", description="Admin | Employee (000); Admin creates the company")
     first_name: str = Field("", max_length=150)
     last_name: str = Field("", max_length=150)
     company_name: str = Field("", max_length=200)

@@ -103,14 +103,16 @@ class TokenPair:
 
 def _open_session(user: User) -> TokenPair:
     info = context.current()
-    refresh = tokens.random_token()
     session = AuthSession.objects.create(
         user=user,
-        refresh_hash=tokens.sha256(refresh),
+        refresh_hash=tokens.sha256(tokens.random_token()),  # replaced below, once the id is known
         expires_at=timezone.now() + timedelta(seconds=settings.JWT_REFRESH_TTL_SECONDS),
         ip=info.ip,
         user_agent=info.user_agent,
     )
+    refresh = tokens.new_refresh_token(session.pk)
+    session.refresh_hash = tokens.sha256(refresh)
+    session.save(update_fields=["refresh_hash"])
     access, expires = tokens.issue_access_token(user_id=user.pk, session_id=session.pk)
     return TokenPair(access=access, refresh=refresh, access_expires_at=expires, user=user)
 
@@ -177,6 +179,13 @@ def send_verification_email(*, user: User, base_url: str) -> None:
     )
 
 
+def resend_verification_email(*, user: User, base_url: str) -> None:
+    """A new verification key, unless the address is confirmed (read afresh: `user` may come from the
+    credential cache and be a few seconds old)."""
+    if User.objects.filter(pk=user.pk, email_verified_at__isnull=True).exists():
+        send_verification_email(user=user, base_url=base_url)
+
+
 @transaction.atomic
 def verify_email(*, key: str) -> User:
     user = _consume_one_time_key(raw=key, purposes=(OneTimeKey.Purpose.EMAIL_VERIFICATION,), field="key")
@@ -206,20 +215,35 @@ def login(*, email: str, password: str) -> TokenPair:
     return _open_session(user)
 
 
-@transaction.atomic
 def refresh_session(*, refresh: str) -> TokenPair:
     """Rotate the refresh token; reusing an old one revokes the whole session (token theft)."""
+    pair = _rotate_refresh(refresh=refresh)
+    if pair is not None:
+        return pair
+    reused_session_id = tokens.refresh_token_session_id(refresh)
+    if reused_session_id is not None:
+        revoked = AuthSession.objects.filter(pk=reused_session_id, revoked_at__isnull=True).update(
+            revoked_at=timezone.now()
+        )
+        if revoked:
+            logger.warning("refresh token of session %s reused: session revoked", reused_session_id)
+        raise Unauthorized("This refresh token was already used; the session is revoked, log in again")
+    raise Unauthorized("Invalid refresh token")
+
+
+@transaction.atomic
+def _rotate_refresh(*, refresh: str) -> TokenPair | None:
     digest = tokens.sha256(refresh or "")
     session = AuthSession.objects.select_for_update().select_related("user").filter(refresh_hash=digest).first()
     if session is None:
-        raise Unauthorized("Invalid refresh token")
+        return None
     if session.revoked_at is not None:
         raise Unauthorized("This session has been logged out; log in again")
     if session.expires_at <= timezone.now():
         raise Unauthorized("Refresh token has expired; log in again")
     if not session.user.is_active:
         raise Unauthorized("This account is deactivated")
-    new_refresh = tokens.random_token()
+    new_refresh = tokens.new_refresh_token(session.pk)
     session.refresh_hash = tokens.sha256(new_refresh)
     session.refreshed_at = timezone.now()
     session.save(update_fields=["refresh_hash", "refreshed_at"])
@@ -306,7 +330,8 @@ def update_me(*, user: User, company: Company | None, **changes) -> User:
         user.set_password(new_password)
         changed.append("password")
     if changed:
-        user.save()
+        # Only the changed fields: `user` may be the credential cache's copy, stale elsewhere.
+        user.save(update_fields=[*changed, "updated_at"])
         record(
             kind="user.updated",
             company=company,

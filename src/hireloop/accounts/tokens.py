@@ -52,6 +52,27 @@ def random_token() -> str:
     return secrets.token_urlsafe(32)
 
 
+def new_refresh_token(session_id: int) -> str:
+    """`<session id>.<random>.<mac>`: the MAC proves Hireloop issued it, so an old, rotated-out
+    token presented again is recognised as reuse (a stolen token) rather than garbage."""
+    body = f"{session_id}.{secrets.token_urlsafe(32)}"
+    return f"{body}.{_refresh_mac(body)}"
+
+
+def refresh_token_session_id(token: str) -> int | None:
+    """The session a genuine refresh token was issued for (current or rotated out), else None."""
+    parts = (token or "").split(".")
+    if len(parts) != 3 or not parts[0].isdigit():
+        return None
+    if not constant_time_equal(parts[2], _refresh_mac(f"{parts[0]}.{parts[1]}")):
+        return None
+    return int(parts[0])
+
+
+def _refresh_mac(body: str) -> str:
+    return hmac.new(_signing_key().encode(), b"refresh:" + body.encode(), hashlib.sha256).hexdigest()[:32]
+
+
 def _signing_key() -> str:
     # Derived so that rotating SECRET_KEY invalidates every token, and JWTs never share
     # a key with Django's own signing.

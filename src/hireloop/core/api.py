@@ -95,7 +95,7 @@ def build_api() -> NinjaAPI:
     @api.exception_handler(HttpError)
     def on_http_error(request, exc: HttpError):
         message = str(exc)
-        if exc.status_code == 400 and "JSON" in message:
+        if exc.status_code == 400 and ("JSON" in message or "parse request body" in message):
             message = f"Malformed JSON body: {message}"
         return error_response(exc.status_code, message)
 

@@ -130,13 +130,14 @@ class ApiRequestMiddleware:
     def _handle(self, request: HttpRequest) -> HttpResponse:
         record = None
         try:
-            error = _content_type_error(request)
-            if error is not None:
-                raise error
             _authenticate(request)
             decision = _rate_limit(request)
             if decision is not None and not decision.allowed:
                 raise TooManyRequests(f"Rate limit exceeded: {decision.limit} requests per window; retry later.")
+            # After counting, so a 415 carries the rate-limit headers like every other answer.
+            error = _content_type_error(request)
+            if error is not None:
+                raise error
             ctx = request.auth_ctx
             key = request.META.get("HTTP_IDEMPOTENCY_KEY")
             if key is not None and request.method == "POST" and ctx is not None and ctx.company is not None:
