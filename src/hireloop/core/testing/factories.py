@@ -1,4 +1,7 @@
+from functools import cache
+
 import factory
+from django.contrib.auth.hashers import make_password
 
 from hireloop.accounts import tokens
 from hireloop.accounts.models import ApiKey, Company, Membership, Role, User
@@ -12,6 +15,15 @@ class CompanyFactory(factory.django.DjangoModelFactory):
     slug = factory.Sequence(lambda n: f"company-{n}")
 
 
+TEST_PASSWORD = "correct horse battery"
+
+
+@cache
+def _test_password_hash() -> str:
+    # Argon2 is slow on purpose; hash the shared test password once per process.
+    return make_password(TEST_PASSWORD)
+
+
 class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = User
@@ -19,7 +31,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     email = factory.Sequence(lambda n: f"user{n}@example.com")
     first_name = factory.Faker("first_name")
     last_name = factory.Faker("last_name")
-    password = factory.django.Password("correct horse battery")
+    password = factory.LazyFunction(_test_password_hash)
 
 
 class MembershipFactory(factory.django.DjangoModelFactory):
