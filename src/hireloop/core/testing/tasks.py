@@ -26,3 +26,19 @@ def run_due_tasks(*, limit: int = 1000) -> int:
         worker.run_task(task)
         ran += 1
     return ran
+
+
+# Tasks for tests of the worker itself (the in-process runner above and `hireloop worker`).
+from django_tasks import task  # noqa: E402
+
+
+@task(queue_name="default")
+def echo_task(marker: str) -> str:
+    """Returns its argument: a test sees that a worker ran it."""
+    return marker
+
+
+@task(queue_name="default")
+def failing_task(message: str) -> None:
+    """Always fails: a test sees that the error is recorded."""
+    raise RuntimeError(message)
