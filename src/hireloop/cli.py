@@ -23,6 +23,8 @@ def _migrate(verbosity: int = 0) -> None:
     if not settings.DATABASE_URL:
         settings_dir.mkdir(parents=True, exist_ok=True)
     call_command("migrate", interactive=False, verbosity=verbosity)
+    # The cache table's migration only creates it when the database cache is configured at that time.
+    call_command("createcachetable", verbosity=verbosity)
 
 
 def cmd_serve(args: argparse.Namespace) -> int:

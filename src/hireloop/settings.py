@@ -174,12 +174,13 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- cache, channels, tasks -------------------------------------------------------------
 REDIS_URL = env("REDIS_URL")
+CACHE_KEY_PREFIX = env("CACHE_KEY_PREFIX", "hireloop")
 if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": env("CACHE_KEY_PREFIX", "hireloop"),
+            "KEY_PREFIX": CACHE_KEY_PREFIX,
         }
     }
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [REDIS_URL]}}}
@@ -230,6 +231,13 @@ RATE_LIMIT_PLANS = {
     "pro": env_int("RATE_LIMIT_PRO", 3000),
     "enterprise": env_int("RATE_LIMIT_ENTERPRISE", 12000),
 }
+# Where counters live: "database" (one upsert per request; embedded default), "redis" (one round trip
+# to REDIS_URL) or "cache" (any Django cache; several operations per request).
+RATE_LIMIT_STORE = env("RATE_LIMIT_STORE", "redis" if REDIS_URL else "database")
+if RATE_LIMIT_STORE not in ("database", "redis", "cache"):
+    raise ImproperlyConfigured("RATE_LIMIT_STORE must be 'database', 'redis' or 'cache'")
+if RATE_LIMIT_STORE == "redis" and not REDIS_URL:
+    raise ImproperlyConfigured("RATE_LIMIT_STORE=redis needs REDIS_URL")
 RATE_LIMIT_AUTH_PER_IP = env_int("RATE_LIMIT_AUTH_PER_IP", 30)
 LOGIN_FAILURES_PER_ACCOUNT = env_int("LOGIN_FAILURES_PER_ACCOUNT", 10)
 LOGIN_FAILURE_WINDOW_SECONDS = env_int("LOGIN_FAILURE_WINDOW_SECONDS", 15 * 60)

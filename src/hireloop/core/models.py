@@ -45,6 +45,19 @@ class IdempotencyRecord(models.Model):
         constraints = [models.UniqueConstraint(fields=["company", "key"], name="idempotency_company_key")]
 
 
+class RateCounter(models.Model):
+    """Requests counted in one fixed window of one rate-limit bucket (the shared store when there is no
+    Redis: one upsert per request, where the database cache needed about nine queries)."""
+
+    bucket = models.CharField(max_length=200)
+    window_start = models.BigIntegerField()  # unix seconds
+    count = models.IntegerField(default=0)
+    expires_at = models.BigIntegerField(db_index=True)  # unix seconds
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["bucket", "window_start"], name="ratecounter_bucket_window")]
+
+
 class OutboxEmail(models.Model):
     """An email kept by the embedded outbox backend instead of being sent over SMTP."""
 
