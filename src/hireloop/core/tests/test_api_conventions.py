@@ -5,7 +5,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
+from django.urls import path
 
+from hireloop import urls as root_urls
 from hireloop.accounts.models import ApiKey
 from hireloop.core.models import IdempotencyRecord
 from hireloop.core.testing.api_kit import assert_error
@@ -30,6 +32,21 @@ def test_unknown_url_outside_api_is_not_json(db, anon):
     response = anon.client.get("/no-such-page/")
     assert response.status_code == 404
     assert not response["Content-Type"].startswith("application/json")
+
+
+def _broken_view(request):
+    raise RuntimeError("something internal that must not leak")
+
+
+urlpatterns = [path("api/v2/broken", _broken_view), *root_urls.urlpatterns]
+
+
+@pytest.mark.urls("hireloop.core.tests.test_api_conventions")
+def test_an_unhandled_error_under_api_is_a_500_envelope_without_details(api):
+    response = api.get("/broken")
+    error = assert_error(response, 500, name="Internal Server Error")
+    assert error["message"] == "Internal server error."
+    assert "something internal" not in response.content.decode()
 
 
 def test_wrong_method_is_a_405_envelope_with_allow(api):
