@@ -67,14 +67,17 @@ def main() -> None:
 
     runs = []
     if not args.skip_sqlite:
-        runs.append(("SQLite", base_env()))
+        sqlite_env = base_env()
+        sqlite_env.pop("DATABASE_URL", None)
+        sqlite_env.pop("REDIS_URL", None)
+        runs.append(("SQLite", sqlite_env))
     if args.postgres:
-        extra = {"DATABASE_URL": args.postgres} | ({"REDIS_URL": args.redis} if args.redis else {})
-        runs.append(("PostgreSQL" + (" + Redis" if args.redis else ""), base_env(**extra)))
+        pg_env = base_env(DATABASE_URL=args.postgres)
+        pg_env.pop("REDIS_URL", None)
+        if args.redis:
+            pg_env["REDIS_URL"] = args.redis
+        runs.append(("PostgreSQL" + (" + Redis" if args.redis else ""), pg_env))
     for label, env in runs:
-        env.pop("REDIS_URL", None) if "REDIS_URL" not in env or label == "SQLite" else None
-        if label == "SQLite":
-            env.pop("DATABASE_URL", None)
         run_database(label, env, args)
         print(f"\n[{label}] CPU of authentication + rate limiting, in-process:")
         subprocess.run([sys.executable, str(Path(__file__).with_name("auth_cpu.py"))], env=env, check=True)

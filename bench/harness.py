@@ -16,7 +16,6 @@ import json
 import os
 import signal
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -260,7 +259,3 @@ def report(rows: list[tuple[LoadResult, LoadResult | None]], *, title: str) -> N
             f"{result.name:<34}{result.rps:>9.0f}{result.percentile(50):>9.1f}{result.percentile(95):>9.1f}"
             f"{result.percentile(99):>9.1f}{result.errors:>8}{ratio:>9}"
         )
-
-
-def median(values: list[float]) -> float:
-    return statistics.median(values) if values else float("nan")
