@@ -129,14 +129,17 @@ def test_serve_answers_authenticated_calls_and_stops_cleanly_on_ctrl_c(hl_env):
 
 
 def test_apikey_list_and_revoke(hl_env):
-    hireloop_cmd(hl_env, "createadmin", "--email", "ops@example.com", "--password", "ops password 123")
-    key = hireloop_cmd(hl_env, "apikey", "create", "--email", "ops@example.com", "--name", "ci").stdout.strip()
+    email = f"ops-{uuid.uuid4().hex[:8]}@example.com"  # unique: DATABASE_URL may be a long-lived database
+    hireloop_cmd(hl_env, "createadmin", "--email", email, "--password", "ops password 123")
+    again = hireloop_cmd(hl_env, "createadmin", "--email", email, "--password", "ops password 123", check=False)
+    assert again.returncode == 1 and "already exists" in again.stderr
+    key = hireloop_cmd(hl_env, "apikey", "create", "--email", email, "--name", "ci").stdout.strip()
     prefix = key.split("_")[1]
-    listing = hireloop_cmd(hl_env, "apikey", "list").stdout
-    assert prefix in listing and "ops@example.com" in listing and "active" in listing
+    row = next(line for line in hireloop_cmd(hl_env, "apikey", "list").stdout.splitlines() if prefix in line)
+    assert email in row and "\tactive\t" in row
     assert hireloop_cmd(hl_env, "apikey", "revoke", prefix).stdout.strip() == f"Revoked {prefix}"
-    assert f"{prefix}\t" in hireloop_cmd(hl_env, "apikey", "list").stdout
-    assert "revoked" in hireloop_cmd(hl_env, "apikey", "list").stdout
+    row = next(line for line in hireloop_cmd(hl_env, "apikey", "list").stdout.splitlines() if prefix in line)
+    assert "\trevoked\t" in row
     unknown = hireloop_cmd(hl_env, "apikey", "create", "--email", "nobody@example.com", check=False)
     assert unknown.returncode == 1 and "No user" in unknown.stderr
 
