@@ -129,12 +129,14 @@ def free_port() -> int:
 
 @contextlib.contextmanager
 def _process(cmd: list[str], env: dict[str, str], ready_url: str, timeout: float = 120):
-    process = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    # Output goes to a file: an unread pipe fills up and blocks the server mid-benchmark.
+    log = tempfile.NamedTemporaryFile("w+", prefix="hireloop-bench-", suffix=".log", delete=False)  # noqa: SIM115
+    process = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT, text=True)
     try:
         deadline = time.monotonic() + timeout
         while True:
             if process.poll() is not None:
-                raise RuntimeError(f"{cmd} exited: {process.stderr.read()[-3000:]}")
+                raise RuntimeError(f"{cmd} exited: {Path(log.name).read_text()[-3000:]}")
             try:
                 if httpx.get(ready_url, timeout=2).status_code < 500:
                     break
@@ -152,6 +154,12 @@ def _process(cmd: list[str], env: dict[str, str], ready_url: str, timeout: float
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
+        log.close()
+        lines = Path(log.name).read_text().splitlines()
+        if len(lines) > 2:
+            print(f"  ({len(lines)} lines of server output in {log.name}; last: {lines[-1][:200]})")
+        else:
+            os.unlink(log.name)
 
 
 @contextlib.contextmanager

@@ -149,18 +149,29 @@ TEMPLATES = [
 DATABASE_URL = env("DATABASE_URL")
 if DATABASE_URL:
     try:
-        _db = dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 600))
+        _db = dj_database_url.parse(DATABASE_URL)
     except Exception as exc:  # dj_database_url raises several types for bad URLs
         raise ImproperlyConfigured(f"DATABASE_URL is not a valid database URL: {exc}") from None
-    _db["CONN_HEALTH_CHECKS"] = True
+    _pool_size = env_int("DB_POOL_MAX_SIZE", 10)
+    if _db["ENGINE"] == "django.db.backends.postgresql" and _pool_size > 0:
+        # Under ASGI each request runs its sync code in a fresh thread, so per-thread persistent
+        # connections (CONN_MAX_AGE) leaked one connection per request until garbage collection and
+        # exhausted PostgreSQL under load ("too many clients"). psycopg's pool bounds them per process.
+        _db["CONN_MAX_AGE"] = 0
+        _db.setdefault("OPTIONS", {})["pool"] = {
+            "min_size": min(env_int("DB_POOL_MIN_SIZE", 2), _pool_size),
+            "max_size": _pool_size,
+            "timeout": env_int("DB_POOL_TIMEOUT", 30),
+        }
+    else:
+        _db["CONN_MAX_AGE"] = env_int("DB_CONN_MAX_AGE", 0)
+        _db["CONN_HEALTH_CHECKS"] = True
     if _db["ENGINE"] == "django.db.backends.postgresql":
         _db.setdefault("TEST", {})
 else:
     _db = {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": str(DATA_DIR / "hireloop.sqlite3"),
-        # Persistent, like PostgreSQL's: reopening the file and its PRAGMAs on every request cost ~5x.
-        "CONN_MAX_AGE": env_int("DB_CONN_MAX_AGE", 600),
     }
 if _db["ENGINE"] == "django.db.backends.sqlite3":
     _db["OPTIONS"] = {
