@@ -12,7 +12,9 @@ less) and database queries per request. Target: auth + rate limiting < 1 ms CPU.
 """
 
 import argparse
+import atexit
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -22,7 +24,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 
 
 def setup_django() -> None:
-    os.environ.setdefault("HIRELOOP_DATA_DIR", tempfile.mkdtemp(prefix="hireloop-bench-"))
+    if "HIRELOOP_DATA_DIR" not in os.environ:
+        data_dir = tempfile.mkdtemp(prefix="hireloop-bench-")
+        atexit.register(shutil.rmtree, data_dir, ignore_errors=True)
+        os.environ["HIRELOOP_DATA_DIR"] = data_dir
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hireloop.settings")
     os.environ.setdefault("LOG_LEVEL", "ERROR")
     import django

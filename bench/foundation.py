@@ -9,6 +9,7 @@ Options: --companies 50 --users 10 --candidates 100 --requests 3000 --connection
 """
 
 import argparse
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -78,9 +79,12 @@ def main() -> None:
             pg_env["REDIS_URL"] = args.redis
         runs.append(("PostgreSQL" + (" + Redis" if args.redis else ""), pg_env))
     for label, env in runs:
-        run_database(label, env, args)
-        print(f"\n[{label}] CPU of authentication + rate limiting, in-process:")
-        subprocess.run([sys.executable, str(Path(__file__).with_name("auth_cpu.py"))], env=env, check=True)
+        try:
+            run_database(label, env, args)
+            print(f"\n[{label}] CPU of authentication + rate limiting, in-process:")
+            subprocess.run([sys.executable, str(Path(__file__).with_name("auth_cpu.py"))], env=env, check=True)
+        finally:
+            shutil.rmtree(env["HIRELOOP_DATA_DIR"], ignore_errors=True)
 
 
 if __name__ == "__main__":
