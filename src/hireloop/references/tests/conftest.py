@@ -1,0 +1,118 @@
+"""Fixtures of reference-check tests: candidates, clients whose on-commit side effects run, outboxes."""
+
+import pytest
+from django.core import mail
+from django.test import Client, TestCase
+
+from hireloop.candidates.models import Candidate
+from hireloop.core.aliases import assign_alias
+
+
+class Committing:
+    """Wraps a client so that on-commit callbacks (enqueued tasks) run after each request, as in production."""
+
+    def __init__(self, inner):
+        self._inner = inner
+
+    def __getattr__(self, name):
+        attr = getattr(self._inner, name)
+        if name not in ("get", "post", "put", "patch", "delete", "request"):
+            return attr
+
+        def call(*args, **kwargs):
+            with TestCase.captureOnCommitCallbacks(execute=True):
+                return attr(*args, **kwargs)
+
+        return call
+
+
+def make_candidate(company, **fields) -> Candidate:
+    values = {
+        "first_name": "Ada",
+        "last_name": "Lovelace",
+        "email": "ada@example.org",
+        "phone": "+14155550100",
+        **fields,
+    }
+    candidate = Candidate(company=company, **values)
+    assign_alias(candidate)
+    candidate.save()
+    return candidate
+
+
+@pytest.fixture
+def candidate(tenant) -> Candidate:
+    return make_candidate(tenant.company)
+
+
+@pytest.fixture
+def api(tenant):
+    return Committing(tenant.api)
+
+
+@pytest.fixture
+def other_api(other_tenant):
+    return Committing(other_tenant.api)
+
+
+@pytest.fixture
+def pages():
+    """A browser-like client for the public pages (CSRF checks on, like a real browser)."""
+    return Committing(Client(enforce_csrf_checks=True))
+
+
+@pytest.fixture
+def run(run_tasks):
+    """Run due tasks until none is left, including those enqueued on commit by tasks."""
+
+    def go(limit: int = 50) -> int:
+        total = 0
+        for _ in range(limit):
+            with TestCase.captureOnCommitCallbacks(execute=True):
+                ran = run_tasks()
+            total += ran
+            if not ran:
+                break
+        return total
+
+    return go
+
+
+@pytest.fixture
+def outbox():
+    """Sent email (locmem) and text messages, cleared at the start of a test."""
+    mail.outbox.clear()
+    return Outbox()
+
+
+class Outbox:
+    @property
+    def emails(self):
+        return mail.outbox
+
+    @property
+    def sms(self) -> list[tuple[str, str]]:
+        from hireloop.references.models import SmsOutbox
+
+        return list(SmsOutbox.objects.order_by("pk").values_list("to_phone", "body"))
+
+    def emails_to(self, address: str):
+        return [m for m in mail.outbox if address in m.to]
+
+    def sms_to(self, phone: str) -> list[str]:
+        return [body for to, body in self.sms if to == phone]
+
+    def clear(self) -> None:
+        from hireloop.references.models import SmsOutbox
+
+        mail.outbox.clear()
+        SmsOutbox.objects.all().delete()
+
+
+def link_in(text: str, kind: str) -> str:
+    """The path of the first /r/<kind>/<token>/ link in a message."""
+    import re
+
+    match = re.search(rf"https?://[^/\s]+(/r/{kind}/[^/\s]+/)", text)
+    assert match, f"no /r/{kind}/ link in: {text!r}"
+    return match.group(1)
