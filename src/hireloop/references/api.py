@@ -160,8 +160,10 @@ def _reference_fields(payload) -> dict:
     fields.pop("candidate_id", None)
     fields.pop("reference_request_id", None)
     fields.pop("question_set_id", None)
-    if "company" in fields:
-        fields["company_name"] = fields.pop("company")
+    company = fields.pop("company", None)
+    company_name = fields.pop("company_name", None)
+    if company is not None or company_name is not None:
+        fields["company_name"] = company if company is not None else company_name
     return fields
 
 
@@ -187,7 +189,7 @@ def create_question_set(request, payload: schemas.QuestionSetIn):
     qs = services.create_question_set(
         company=ctx.company,
         actor=ctx.user,
-        name=payload.name,
+        name=payload.name or "",
         description=payload.description,
         language=payload.language,
         questions=[q.dict() for q in payload.questions],

@@ -55,17 +55,18 @@ class QuestionOut(Schema):
 
 
 class QuestionSetIn(Schema):
-    name: str = Field(..., min_length=1, max_length=200, description="001 `title` is accepted too.")
+    name: str | None = Field(None, min_length=1, max_length=200)
+    title: str | None = Field(None, min_length=1, max_length=200, description="001's name for `name`.")
     description: str = Field("", max_length=2000)
     language: str = Field("en", max_length=10)
     questions: list[QuestionIn] = Field(default_factory=list, max_length=100)
 
-    @model_validator(mode="before")
-    @classmethod
-    def _title(cls, data):
-        if isinstance(data, dict) and "name" not in data and "title" in data:
-            data = {**data, "name": data["title"]}
-        return data
+    @model_validator(mode="after")
+    def _title(self):
+        self.name = self.name or self.title
+        if not self.name:
+            raise ValueError("name is required.")
+        return self
 
 
 class QuestionSetUpdateIn(Schema):
@@ -153,17 +154,16 @@ class ReferenceIn(Schema):
     phone: str = Field("", max_length=40)
     country_code: str = Field("", max_length=8, description="Dial code (+44) or region (GB) of the phone.")
     relationship: RelationshipName = "other"
-    company: str = Field("", max_length=200, description="The referee's employer (001 `company_name`).")
+    company: str = Field("", max_length=200, description="The referee's employer.")
+    company_name: str | None = Field(None, max_length=200, description="001's name for `company`.")
     title: str = Field("", max_length=200)
     internal_id: str = Field("", max_length=100)
     language: str = Field("en", max_length=10)
 
-    @model_validator(mode="before")
-    @classmethod
-    def _company_name(cls, data):
-        if isinstance(data, dict) and "company" not in data and "company_name" in data:
-            data = {**data, "company": data["company_name"]}
-        return data
+    @model_validator(mode="after")
+    def _company_name(self):
+        self.company = self.company or self.company_name or ""
+        return self
 
 
 class ReferenceUpdateIn(Schema):
@@ -174,6 +174,7 @@ class ReferenceUpdateIn(Schema):
     country_code: str | None = Field(None, max_length=8)
     relationship: RelationshipName | None = None
     company: str | None = Field(None, max_length=200)
+    company_name: str | None = Field(None, max_length=200, description="001's name for `company`.")
     title: str | None = Field(None, max_length=200)
     internal_id: str | None = Field(None, max_length=100)
     language: str | None = Field(None, max_length=10)
