@@ -39,14 +39,14 @@ FAST_SECONDS_PER_QUESTION = 4
 FAST_SECONDS_FLOOR = 20
 MAX_REFEREES_PER_REQUEST = 20
 
-FREE_MAIL_DOMAINS = frozenset(
-    (
-        "gmail.com googlemail.com yahoo.com yahoo.co.uk ymail.com hotmail.com hotmail.co.uk outlook.com "
-        "live.com msn.com icloud.com me.com mac.com aol.com proton.me protonmail.com gmx.com gmx.de gmx.net "
-        "web.de mail.com mail.ru yandex.ru yandex.com zoho.com qq.com 163.com 126.com tutanota.com "
-        "fastmail.com hey.com "
-    ).split()
-)
+# fmt: off
+FREE_MAIL_DOMAINS = frozenset({
+    "gmail.com", "googlemail.com", "yahoo.com", "yahoo.co.uk", "ymail.com", "hotmail.com", "hotmail.co.uk",
+    "outlook.com", "live.com", "msn.com", "icloud.com", "me.com", "mac.com", "aol.com", "proton.me",
+    "protonmail.com", "gmx.com", "gmx.de", "gmx.net", "web.de", "mail.com", "mail.ru", "yandex.ru", "yandex.com",
+    "zoho.com", "qq.com", "163.com", "126.com", "tutanota.com", "fastmail.com", "hey.com",
+})
+# fmt: on
 
 
 # --- links -------------------------------------------------------------------------------------------
