@@ -201,13 +201,3 @@ class Answer(TenantModel):
         if self.type != QuestionType.SCALE or self.scale_max is None:
             return None
         return self.scale_max
-
-
-class SmsOutbox(models.Model):
-    """Interim: text messages of reference checks kept here until the messaging app delivers SMS."""
-
-    company = models.ForeignKey("accounts.Company", on_delete=models.CASCADE, related_name="+")
-    to_phone = models.CharField(max_length=40)
-    body = models.TextField()
-    kind = models.CharField(max_length=50)
-    created_at = models.DateTimeField(auto_now_add=True)

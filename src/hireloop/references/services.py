@@ -10,6 +10,8 @@ from html import escape
 import phonenumbers
 from django.conf import settings
 from django.core import signing
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -86,6 +88,7 @@ def _send(
     company,
     email: str,
     phone: str,
+    country_code: str = "",
     subject: str,
     lines: list[str],
     url: str,
@@ -95,20 +98,43 @@ def _send(
     kind: str,
     related: tuple[str, int],
 ) -> list[str]:
-    """Hand one email and one text message over for delivery; returns the channels used."""
-    from hireloop.references.models import SmsOutbox
-    from hireloop.references.tasks import deliver_email
+    """Hand one email and one text message to messaging for delivery; returns the channels used.
+
+    A phone that is not a valid international number only loses its SMS, never the action itself.
+    """
+    from hireloop.messaging.services import send_email, send_sms
 
     channels = []
     if email:
         text = "\n\n".join([*lines, url])
         html = "".join(f"<p>{escape(line)}</p>" for line in lines) + f'<p><a href="{escape(url)}">{escape(url)}</a></p>'
-        enqueue_on_commit(deliver_email, to=email, subject=subject, body_text=text, body_html=html)
+        send_email(
+            company=company,
+            to=[email],
+            subject=subject,
+            body_html=html,
+            body_text=text,
+            candidate=candidate,
+            actor=actor,
+            kind=kind,
+            related=related,
+        )
         channels.append("email")
-    if phone:
-        # Interim SMS outbox until text messages are delivered by the messaging app.
-        SmsOutbox.objects.create(company=company, to_phone=phone, body=f"{sms} {url}", kind=kind)
-        channels.append("sms")
+    to_phone = normalise_phone(phone, country_code)
+    if to_phone.startswith("+"):
+        try:
+            send_sms(
+                company=company,
+                to_phone=to_phone,
+                body=f"{sms} {url}",
+                candidate=candidate,
+                actor=actor,
+                kind=kind,
+                related=related,
+            )
+            channels.append("sms")
+        except ValidationFailed:
+            pass
     return channels
 
 
@@ -157,6 +183,7 @@ def _send_referee_invitation(reference: Reference, *, actor=None, reminder: bool
         company=reference.company,
         email=reference.email,
         phone=reference.phone,
+        country_code=reference.country_code,
         subject=subject,
         lines=lines,
         url=link("questionnaire", reference),
@@ -178,6 +205,7 @@ def _send_verification(reference: Reference, *, actor=None, reminder: bool = Fal
         company=reference.company,
         email=reference.email,
         phone=reference.phone,
+        country_code=reference.country_code,
         subject=f"{'Reminder: ' if reminder else ''}Confirm your reference for {candidate.full_name}",
         lines=lines,
         url=link("verification", reference),
@@ -731,8 +759,11 @@ def _clean_reference_fields(fields: dict, *, partial: bool = False) -> dict:
                 raise ValidationFailed({required: "This field is required."})
     if "relationship" in cleaned and cleaned["relationship"] not in Relationship.values:
         raise ValidationFailed({"relationship": f"Must be one of {', '.join(Relationship.values)}."})
-    if "email" in cleaned and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", cleaned["email"]):
-        raise ValidationFailed({"email": "Enter a valid email address."})
+    if "email" in cleaned:
+        try:
+            validate_email(cleaned["email"])
+        except DjangoValidationError:
+            raise ValidationFailed({"email": "Enter a valid email address."}) from None
     if cleaned.get("phone") and len(re.sub(r"\D", "", cleaned["phone"])) < 6:
         raise ValidationFailed({"phone": "Enter a valid phone number."})
     return cleaned

@@ -92,9 +92,11 @@ class Outbox:
 
     @property
     def sms(self) -> list[tuple[str, str]]:
-        from hireloop.references.models import SmsOutbox
+        """Text messages delivered by the SMS provider (the outbox provider in tests)."""
+        from hireloop.messaging.models import Message
 
-        return list(SmsOutbox.objects.order_by("pk").values_list("to_phone", "body"))
+        sent = Message.objects.filter(channel="sms", status="sent").order_by("pk")
+        return list(sent.values_list("counterpart", "body_text"))
 
     def emails_to(self, address: str):
         return [m for m in mail.outbox if address in m.to]
@@ -103,10 +105,10 @@ class Outbox:
         return [body for to, body in self.sms if to == phone]
 
     def clear(self) -> None:
-        from hireloop.references.models import SmsOutbox
+        from hireloop.messaging.models import Message
 
         mail.outbox.clear()
-        SmsOutbox.objects.all().delete()
+        Message.objects.all().delete()
 
 
 def link_in(text: str, kind: str) -> str:
