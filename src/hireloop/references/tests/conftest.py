@@ -118,3 +118,36 @@ def link_in(text: str, kind: str) -> str:
     match = re.search(rf"https?://[^/\s]+(/r/{kind}/[^/\s]+/)", text)
     assert match, f"no /r/{kind}/ link in: {text!r}"
     return match.group(1)
+
+
+UA_CHROME = (
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36"
+)
+
+
+def complete(reference_id: int, *, ip: str = "203.0.113.1", device: str | None = None, seconds: int = 300,
+             ua: str = UA_CHROME, values: dict | None = None):  # fmt: skip
+    """Have the referee answer every question (scale answers `values.get(category, 4)`), `seconds` after opening."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from hireloop.references import services
+    from hireloop.references.models import Reference
+
+    reference = Reference.objects.select_related("question_set").get(pk=reference_id)
+    services.open_questionnaire(reference=reference)
+    Reference.objects.filter(pk=reference_id).update(started_at=timezone.now() - timedelta(seconds=seconds))
+    reference.refresh_from_db()
+    answers = {}
+    for q in reference.question_set.questions.all():
+        answers[q.pk] = {
+            "scale": str((values or {}).get(q.category, 4)),
+            "yes_no": "yes",
+            "text": "Solid and kind.",
+            "single_choice": (q.choices or [""])[0],
+        }[q.type]
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return services.submit_answers(
+            reference=reference, answers=answers, comments={}, ip=ip, user_agent=ua, device=device
+        )
