@@ -38,7 +38,7 @@ def _page(request, template: str, context: dict, *, status: int = 200):
     response = render(request, template, context, status=status)
     if new:
         response.set_cookie(DEVICE_COOKIE, device, max_age=365 * 24 * 3600, httponly=True, samesite="Lax")
-    response["Referrer-Policy"] = "no-referrer"  # the token is in the URL
+    response["Referrer-Policy"] = "same-origin"  # the token is in the URL: never sent to other sites
     return response
 
 
