@@ -921,7 +921,7 @@ class LinkError(Exception):
 
     def __init__(self, reason: str, obj=None):
         super().__init__(reason)
-        self.reason = reason  # "invalid" | "expired" | "used" | "declined" | "closed"
+        self.reason = reason  # "invalid" | "expired" | "used" | "complete" | "declined" | "closed"
         self.obj = obj
 
 
@@ -943,7 +943,7 @@ def resolve_candidate_link(token: str) -> ReferenceRequest:
     if request.status == RequestStatus.CANCELLED:
         raise LinkError("closed", request)
     if request.status == RequestStatus.COMPLETED:
-        raise LinkError("used", request)
+        raise LinkError("complete", request)
     if _link_expired(request, timezone.now()):
         raise LinkError("expired", request)
     return request

@@ -20,6 +20,7 @@ LINK_PAGES = {
     "invalid": (404, "This link is not valid", "Check that you opened the whole link from your email or text message."),
     "expired": (410, "This link has expired", "Ask the person who sent it for a new one."),
     "used": (410, "Already submitted", "This link has been used and takes no more answers. Thank you!"),
+    "complete": (410, "All references are in", "Your referees have answered; nothing more is needed. Thank you!"),
     "declined": (410, "Reference declined", "You declined to give this reference; the link takes no more answers."),
     "closed": (410, "This request is closed", "The recruiter closed this reference request; nothing more is needed."),
 }

@@ -297,3 +297,25 @@ def test_cancelled_request_closes_the_questionnaire(api, pages, referee_link):
     page = pages.get(path)
 
     assert page.status_code == 410 and "This request is closed" in page.content.decode()
+
+
+def test_candidate_link_of_a_filled_request_says_so(api, pages, candidate_link):
+    from hireloop.references.tests.conftest import complete
+
+    request, path = candidate_link
+    for name in ("ann", "ben"):
+        ref = api.post("/references", {"candidate_id": request["candidate_id"], "reference_request_id": request["id"],
+                                       "first_name": name, "email": f"{name}@corp.example"}).json()  # fmt: skip
+        complete(ref["id"])
+
+    page = pages.get(path)
+
+    assert page.status_code == 410 and "All references are in" in page.content.decode()
+
+
+def test_openapi_documents_the_reference_endpoints(db, anon):
+    spec = anon.get("/openapi.json").json()
+
+    for path in ("/api/v2/reference-requests", "/api/v2/references/{reference_id}/remind", "/api/v2/documents",
+                 "/api/v2/question-sets/{question_set_id}/questions", "/api/v2/analytics/references"):  # fmt: skip
+        assert path in spec["paths"], path
