@@ -151,3 +151,57 @@ def complete(reference_id: int, *, ip: str = "203.0.113.1", device: str | None =
         return services.submit_answers(
             reference=reference, answers=answers, comments={}, ip=ip, user_agent=ua, device=device
         )
+
+
+class SmtpOutbox(Outbox):
+    """Email received by a real SMTP server on 127.0.0.1 (aiosmtpd), read back as simple messages."""
+
+    def __init__(self, envelopes: list):
+        self.envelopes = envelopes
+
+    @property
+    def emails(self):
+        import email
+        from email import policy
+        from types import SimpleNamespace
+
+        result = []
+        for envelope in self.envelopes:
+            parsed = email.message_from_bytes(envelope.original_content, policy=policy.default)
+            text = parsed.get_body(preferencelist=("plain",))
+            result.append(
+                SimpleNamespace(to=list(envelope.rcpt_tos), subject=str(parsed["Subject"]), body=text.get_content())
+            )
+        return result
+
+    def emails_to(self, address: str):
+        return [m for m in self.emails if address in m.to]
+
+
+@pytest.fixture
+def smtp_outbox(settings):
+    """Django's SMTP backend delivering to an aiosmtpd server on a free loopback port."""
+    import socket
+
+    from aiosmtpd.controller import Controller
+
+    envelopes: list = []
+
+    class Handler:
+        async def handle_DATA(self, server, session, envelope):
+            envelopes.append(envelope)
+            return "250 OK"
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = Controller(Handler(), hostname="127.0.0.1", port=port)
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    try:
+        yield SmtpOutbox(envelopes)
+    finally:
+        controller.stop()

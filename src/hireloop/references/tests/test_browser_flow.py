@@ -1,6 +1,6 @@
 """The whole reference check in a real headless Chromium (JavaScript off, phone-sized screen):
-request -> the candidate enters 3 referees -> emails and texts -> each referee answers -> the request
-is filled once the minimums are met -> the PDF report holds the answers and the risk flags."""
+request -> the candidate enters 3 referees -> emails (SMTP) and texts -> each referee answers -> the
+request is filled once the minimums are met -> the PDF report holds the answers and the risk flags."""
 
 import io
 import os
@@ -64,7 +64,8 @@ def answer_questionnaire(page, reference: Reference, *, skip_first: bool = False
             page.check(f'input[name="{name}"] >> nth=0')
 
 
-def test_reference_check_end_to_end_in_chromium(live_server, browser, tenant, candidate, settings, outbox, run):
+def test_reference_check_end_to_end_in_chromium(live_server, browser, tenant, candidate, settings, smtp_outbox, run):
+    outbox = smtp_outbox  # email goes over real SMTP to a loopback server; SMS to the outbox provider
     settings.PUBLIC_BASE_URL = live_server.url
     api = Committing(tenant.api)
 
