@@ -293,10 +293,11 @@ def _require_editable(question_set: QuestionSet) -> None:
 
 
 def _write_questions(question_set: QuestionSet, questions: list[dict]) -> None:
+    # A question without its own language speaks the set's.
+    questions = [{**q, "language": q.get("language") or question_set.language} for q in questions]
     cleaned = [_clean_question(q, field=f"questions.{i}") for i, q in enumerate(questions)]
     rows = []
     for i, (raw, fields) in enumerate(zip(questions, cleaned, strict=True), start=1):
-        fields.setdefault("language", question_set.language)
         rows.append(
             Question(company=question_set.company, question_set=question_set, order=raw.get("order") or i, **fields)
         )

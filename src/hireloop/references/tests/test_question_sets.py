@@ -50,6 +50,23 @@ def test_create_question_set_with_every_question_type(api, tenant):
     assert Event.objects.filter(company=tenant.company, kind="question_set.created", subject_id=body["id"]).exists()
 
 
+def test_questions_speak_the_language_of_their_set_unless_told(api):
+    r = api.post(
+        "/question-sets",
+        {
+            "name": "Référence",
+            "language": "fr",
+            "questions": [
+                {"text": "Qualité du travail ?", "type": "scale"},
+                {"text": "Quality?", "type": "scale", "language": "en"},
+            ],
+        },
+    )
+
+    assert r.status_code == 201
+    assert [q["language"] for q in r.json()["questions"]] == ["fr", "en"]
+
+
 def test_scale_accepts_a_bare_maximum_and_001_title(api):
     r = api.post("/question-sets", {"title": "Short", "questions": [{"text": "Rate", "type": "scale", "scale": 7}]})
 
