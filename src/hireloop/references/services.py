@@ -524,7 +524,8 @@ def _record_reminder(obj, *, kind: str, actor, manual: bool, channels: list[str]
 
 
 def _lock(model, pk: int):
-    return model.objects.select_for_update().select_related("candidate", "company").filter(pk=pk).first()
+    # Lock only the row itself, not the candidate and company rows joined for reading.
+    return model.objects.select_for_update(of=("self",)).select_related("candidate", "company").filter(pk=pk).first()
 
 
 @transaction.atomic
@@ -1159,7 +1160,7 @@ def verify_reference(*, reference: Reference, ip: str | None) -> Reference:
 @transaction.atomic
 def correct_answer(*, company, actor, answer: Answer, value: str | None = None, comment: str | None = None) -> Answer:
     """A recruiter's correction: the referee's original stays, every change names who made it."""
-    answer = Answer.objects.select_for_update().select_related("reference").get(pk=answer.pk)
+    answer = Answer.objects.select_for_update(of=("self",)).select_related("reference", "question").get(pk=answer.pk)
     changes = []
     if value is not None:
         question = Question(
