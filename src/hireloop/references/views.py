@@ -193,6 +193,7 @@ def questionnaire(request, token: str):
     else:
         services.open_questionnaire(reference=reference)
     context = {
+        "language": reference.question_set.language if reference.question_set else "en",
         "reference": reference,
         "candidate": reference.candidate,
         "company": reference.company,
