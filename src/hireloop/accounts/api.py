@@ -2,7 +2,8 @@
 
 import time
 
-from ninja import Query, Router
+from ninja import Field, Query, Router, Schema
+from pydantic import EmailStr
 
 from hireloop.accounts import schemas, selectors, services
 from hireloop.accounts.authentication import AuthContext
@@ -218,6 +219,63 @@ def get_user(request, user_id: int):
     ctx.require("view_team")
     membership = selectors.get_member(company=ctx.company, user_id=user_id)
     return _user_out(membership.user, membership.role)
+
+
+class InviteIn(Schema):
+    email: EmailStr
+    role: str = Field("recruiter", description="admin | recruiter | hiring_manager | interviewer")
+    first_name: str = Field("", max_length=150)
+    last_name: str = Field("", max_length=150)
+
+
+class MemberUpdateIn(Schema):
+    role: str | None = Field(None, description="admin | recruiter | hiring_manager | interviewer")
+    is_active: bool | None = None
+
+
+def _member_out(membership: Membership) -> dict:
+    out = _user_out(membership.user, membership.role)
+    out["is_active"] = membership.is_active and membership.user.is_active
+    return out
+
+
+@router.post("/users/invite", response={201: schemas.UserOut}, tags=["users"])
+def invite_user(request, payload: InviteIn):
+    """Invite a team member (001 recruiters): creates the account and emails a key to set its password."""
+    ctx: AuthContext = request.auth
+    ctx.require("manage_team")
+    membership = services.invite_member(
+        company=ctx.company,
+        actor=ctx.user,
+        email=payload.email,
+        role=payload.role,
+        first_name=payload.first_name,
+        last_name=payload.last_name,
+        base_url=public_base_url(request),
+    )
+    return 201, _member_out(membership)
+
+
+@router.patch("/users/{int:user_id}", response=schemas.UserOut, tags=["users"])
+def update_user(request, user_id: int, payload: MemberUpdateIn):
+    """Change a member's role or active state in this company."""
+    ctx: AuthContext = request.auth
+    ctx.require("manage_team")
+    membership = selectors.get_member(company=ctx.company, user_id=user_id)
+    membership = services.update_member(
+        company=ctx.company, actor=ctx.user, membership=membership, role=payload.role, is_active=payload.is_active
+    )
+    return _member_out(membership)
+
+
+@router.delete("/users/{int:user_id}", response={204: None}, tags=["users"])
+def deactivate_user(request, user_id: int):
+    """Deactivate a member's access to this company; the account and its history are kept."""
+    ctx: AuthContext = request.auth
+    ctx.require("manage_team")
+    membership = selectors.get_member(company=ctx.company, user_id=user_id)
+    services.deactivate_member(company=ctx.company, actor=ctx.user, membership=membership)
+    return 204, None
 
 
 # --- API keys ----------------------------------------------------------------------------------

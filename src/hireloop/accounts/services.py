@@ -574,3 +574,91 @@ def submit_feedback(*, company: Company, actor: User, api_key: ApiKey | None, **
         data={"issue_type": feedback.issue_type},
     )
     return feedback
+
+
+# --- team: invite, change, deactivate ---------------------------------------------------------------
+
+INVITATION_TTL_SECONDS = 7 * 24 * 3600
+
+
+def _active_admins(company: Company) -> int:
+    return Membership.objects.filter(company=company, role=Role.ADMIN, is_active=True, user__is_active=True).count()
+
+
+@transaction.atomic
+def invite_member(
+    *, company: Company, actor: User, email: str, role: str, first_name: str = "", last_name: str = "", base_url: str
+) -> Membership:
+    """Add someone to the team; a new account gets an emailed invitation key to choose its password."""
+    if role not in Role.values:
+        raise ValidationFailed({"role": f"Must be one of {', '.join(Role.values)}."})
+    email = email.strip().lower()
+    user = User.objects.filter(email=email).first()
+    is_new = user is None
+    if is_new:
+        user = User.objects.create_user(email, None, first_name=first_name.strip(), last_name=last_name.strip())
+    membership = Membership.objects.select_for_update().filter(user=user, company=company).first()
+    if membership is not None and membership.is_active:
+        raise Conflict("This person is already a member of the team.")
+    if membership is None:
+        membership = Membership.objects.create(user=user, company=company, role=role)
+    else:
+        membership.role, membership.is_active = role, True
+        membership.save(update_fields=["role", "is_active", "updated_at"])
+    inviter = actor.full_name or actor.email
+    if is_new:
+        raw = _issue_one_time_key(user=user, purpose=OneTimeKey.Purpose.INVITATION, ttl_seconds=INVITATION_TTL_SECONDS)
+        body = (
+            f"Hello {user.first_name or user.email},\n\n{inviter} invited you to {company.name} on Hireloop.\n"
+            f"Choose your password within 7 days: POST your email, this key and a new password to "
+            f"{base_url}/api/v2/auth/password-reset/confirm\n\nKey: {raw}\n"
+        )
+    else:
+        body = f"Hello {user.first_name or user.email},\n\n{inviter} added you to {company.name} on Hireloop.\n"
+    _email_on_commit(subject=f"You're invited to {company.name} on Hireloop", body=body, to=user.email)
+    record(
+        kind="user.invited",
+        company=company,
+        subject=user,
+        actor=actor,
+        data={"email": user.email, "role": role, "new_account": is_new},
+    )
+    return membership
+
+
+@transaction.atomic
+def update_member(*, company: Company, actor: User, membership: Membership, role=None, is_active=None) -> Membership:
+    """Change a team member's role or switch their access to the company on or off."""
+    membership = Membership.objects.select_for_update().select_related("user").get(pk=membership.pk)
+    if role is not None and role not in Role.values:
+        raise ValidationFailed({"role": f"Must be one of {', '.join(Role.values)}."})
+    changes = {}
+    if role is not None and role != membership.role:
+        changes["role"] = role
+    if is_active is not None and is_active != membership.is_active:
+        changes["is_active"] = is_active
+    if not changes:
+        return membership
+    loses_admin = (
+        membership.role == Role.ADMIN
+        and membership.is_active
+        and (changes.get("role", Role.ADMIN) != Role.ADMIN or changes.get("is_active") is False)
+    )
+    if loses_admin and _active_admins(company) <= 1:
+        raise Conflict("The company needs at least one active admin.")
+    for field, value in changes.items():
+        setattr(membership, field, value)
+    membership.save(update_fields=[*changes, "updated_at"])
+    record(
+        kind="user.deactivated" if changes.get("is_active") is False else "user.membership_updated",
+        company=company,
+        subject=membership.user,
+        actor=actor,
+        data={k: v for k, v in changes.items()},
+    )
+    return membership
+
+
+def deactivate_member(*, company: Company, actor: User, membership: Membership) -> Membership:
+    """Remove a member's access; their account, history and authored records stay."""
+    return update_member(company=company, actor=actor, membership=membership, is_active=False)

@@ -38,6 +38,7 @@ PERMISSIONS: dict[str, set[str]] = {
     "evaluate": _ALL_ROLES,
     "manage_evaluation_templates": _STAFF,
     "view_all_evaluations": {ADMIN, HIRING_MANAGER},
+    "view_references": _STAFF | {HIRING_MANAGER},
     "manage_references": _STAFF,
     "view_analytics": _STAFF | {HIRING_MANAGER},
     "send_feedback": _ALL_ROLES,

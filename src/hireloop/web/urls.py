@@ -1,7 +1,8 @@
-from django.urls import path
+from django.urls import include, path
 
 from hireloop.web import views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("r/", include("hireloop.references.urls")),
 ]
