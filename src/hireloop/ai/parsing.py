@@ -799,11 +799,31 @@ def _looks_location(text: str) -> bool:
 
 
 # ---------------------------------------------------------------- parser
+def _contact_block(lines: list[str]) -> range:
+    """Lines around the first email: the name, headline and contact details, wherever they sit."""
+    anchor = next((i for i, line in enumerate(lines) if EMAIL_RE.search(line)), None)
+    if anchor is None:
+        return range(0, 0)
+    start = anchor
+    while start > 0 and anchor - start < 4 and lines[start - 1] and not _heading_of(lines[start - 1]):
+        start -= 1
+    end = anchor + 1
+    while end < len(lines) and end - anchor < 5 and lines[end] and not _heading_of(lines[end]):
+        end += 1
+    return range(start, end)
+
+
 def _sections(lines: list[str]) -> tuple[list[str], dict[str, list[str]]]:
     header: list[str] = []
     sections: dict[str, list[str]] = {}
     current = None
-    for line in lines:
+    block = _contact_block(lines)
+    for index, line in enumerate(lines):
+        if index in block:
+            if index == block.start and current is not None:
+                current = None
+            header.append(line)
+            continue
         kind = _heading_of(line)
         if kind:
             current = kind
@@ -831,7 +851,7 @@ def _find_name(header: list[str], all_lines: list[str]) -> str | None:
         clean = re.split(r"\s*(?:\||•|·|,|\t| - | – )\s*", clean)[0].strip()
         if not clean or EMAIL_RE.search(clean) or re.search(r"\d", clean) or len(clean) > 60:
             continue
-        if _heading_of(clean) or URL_RE.search(clean):
+        if _heading_of(clean) or URL_RE.search(clean) or skill_taxonomy.canonical(clean):
             continue
         words = clean.split()
         if not 2 <= len(words) <= 5:
