@@ -22,8 +22,15 @@ from hireloop.ai import skills as taxonomy  # noqa: E402
 from hireloop.ai.parsing import ParseError, parse_resume  # noqa: E402
 
 TODAY = dt.date(2026, 11, 1)
-TARGETS = {"emails": 0.99, "phones": 0.99, "links": 0.99, "name": 0.95, "skills": 0.85, "experience": 0.80,
-           "years_within_1": 0.90}
+TARGETS = {
+    "emails": 0.99,
+    "phones": 0.99,
+    "links": 0.99,
+    "name": 0.95,
+    "skills": 0.85,
+    "experience": 0.80,
+    "years_within_1": 0.90,
+}
 
 
 def norm(value) -> str:
@@ -73,12 +80,20 @@ def evaluate(folder: str, verbose: bool = False) -> dict:
         except ParseError as exc:
             failures += 1
             print(f"FAILED {file_name}: {exc.reason}")
-            got = {"name": None, "emails": [], "phones": [], "links": {"other": []}, "skills": [], "experience": [],
-                   "total_years_experience": None}
+            got = {
+                "name": None,
+                "emails": [],
+                "phones": [],
+                "links": {"other": []},
+                "skills": [],
+                "experience": [],
+                "total_years_experience": None,
+            }
         counters["emails"].add({norm(e) for e in got["emails"]}, {norm(e) for e in truth["emails"]})
         counters["phones"].add(set(got["phones"]), set(truth["phones"]))
         got_links = {norm(v) for k, v in got["links"].items() if k != "other" and v} | {
-            norm(v) for v in got["links"].get("other", [])}
+            norm(v) for v in got["links"].get("other", [])
+        }
         truth_links = {norm(v) for v in truth["links"].values() if v}
         counters["links"].add(got_links, truth_links)
         counters["name"].add({norm(got["name"])} - {""}, {norm(truth["name"])})
@@ -90,14 +105,19 @@ def evaluate(folder: str, verbose: bool = False) -> dict:
         counters["experience"].add(got_exp, truth_exp)
         if truth.get("total_years_experience") is not None:
             years_n += 1
-            if got["total_years_experience"] is not None and abs(
-                got["total_years_experience"] - truth["total_years_experience"]) <= 1:
+            if (
+                got["total_years_experience"] is not None
+                and abs(got["total_years_experience"] - truth["total_years_experience"]) <= 1
+            ):
                 years_ok += 1
         if verbose:
-            for field, a, b in (("name", {norm(got["name"])}, {norm(truth["name"])}),
-                                ("skills", got_skills, truth_skills), ("exp", got_exp, truth_exp),
-                                ("phones", set(got["phones"]), set(truth["phones"])),
-                                ("links", got_links, truth_links)):
+            for field, a, b in (
+                ("name", {norm(got["name"])}, {norm(truth["name"])}),
+                ("skills", got_skills, truth_skills),
+                ("exp", got_exp, truth_exp),
+                ("phones", set(got["phones"]), set(truth["phones"])),
+                ("links", got_links, truth_links),
+            ):
                 if a != b:
                     print(f"  {file_name} {field}: extra={sorted(a - b)} missing={sorted(b - a)}")
     elapsed = time.perf_counter() - started
@@ -110,15 +130,19 @@ def evaluate(folder: str, verbose: bool = False) -> dict:
 
 
 def report(result: dict, label: str) -> None:
-    print(f"\n{label}: {result['files']} resumes, {result['parse_failures']} parse failures, "
-          f"{result['parse_rate_per_s']} resumes/s (one process)")
+    print(
+        f"\n{label}: {result['files']} resumes, {result['parse_failures']} parse failures, "
+        f"{result['parse_rate_per_s']} resumes/s (one process)"
+    )
     print(f"{'field':<16}{'precision':>10}{'recall':>10}{'F1':>8}{'target':>8}  met")
     for field in ("emails", "phones", "links", "name", "skills", "experience"):
         fig = result[field]
         target = TARGETS[field]
         value = fig["f1"] if field in ("skills", "experience") else min(fig["precision"], fig["recall"])
-        print(f"{field:<16}{fig['precision']:>10}{fig['recall']:>10}{fig['f1']:>8}{target:>8}  "
-              f"{'yes' if value >= target else 'NO'}")
+        print(
+            f"{field:<16}{fig['precision']:>10}{fig['recall']:>10}{fig['f1']:>8}{target:>8}  "
+            f"{'yes' if value >= target else 'NO'}"
+        )
     y = result["years_within_1"]
     print(f"{'years ±1':<16}{y:>28}{TARGETS['years_within_1']:>8}  {'yes' if y is not None and y >= 0.9 else 'NO'}")
 

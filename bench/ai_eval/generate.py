@@ -9,7 +9,6 @@ bullets or none. Ground truth is written next to each file as NAME.json.
 
 import argparse
 import datetime as dt
-import io
 import json
 import os
 import random
@@ -62,88 +61,283 @@ CITIES = {
 }
 DOMAINS = {
     "software": {
-        "titles": ["Software Engineer", "Senior Software Engineer", "Backend Developer", "Frontend Developer",
-                   "Full Stack Developer", "Staff Engineer", "DevOps Engineer", "Site Reliability Engineer"],
-        "skills": ["Python", "JavaScript", "TypeScript", "Java", "Go", "React", "Node.js", "Django", "PostgreSQL",
-                   "Docker", "Kubernetes", "Amazon Web Services", "Terraform", "Redis", "GraphQL", "Git", "Linux",
-                   "CI/CD", "Microservices", "Kotlin", "Rust", "Spring Boot", "MongoDB"],
-        "aliases": {"JavaScript": "JS", "Kubernetes": "k8s", "Amazon Web Services": "AWS", "PostgreSQL": "Postgres",
-                    "Node.js": "NodeJS", "Go": "Golang"},
-        "verbs": ["Built {s} services handling 2M requests a day", "Migrated legacy code to {s}",
-                  "Introduced {s} and cut deploy time by 40%", "Maintained {s} infrastructure for 30 teams",
-                  "Designed APIs with {s} and documented them"],
+        "titles": [
+            "Software Engineer",
+            "Senior Software Engineer",
+            "Backend Developer",
+            "Frontend Developer",
+            "Full Stack Developer",
+            "Staff Engineer",
+            "DevOps Engineer",
+            "Site Reliability Engineer",
+        ],
+        "skills": [
+            "Python",
+            "JavaScript",
+            "TypeScript",
+            "Java",
+            "Go",
+            "React",
+            "Node.js",
+            "Django",
+            "PostgreSQL",
+            "Docker",
+            "Kubernetes",
+            "Amazon Web Services",
+            "Terraform",
+            "Redis",
+            "GraphQL",
+            "Git",
+            "Linux",
+            "CI/CD",
+            "Microservices",
+            "Kotlin",
+            "Rust",
+            "Spring Boot",
+            "MongoDB",
+        ],
+        "aliases": {
+            "JavaScript": "JS",
+            "Kubernetes": "k8s",
+            "Amazon Web Services": "AWS",
+            "PostgreSQL": "Postgres",
+            "Node.js": "NodeJS",
+            "Go": "Golang",
+        },
+        "verbs": [
+            "Built {s} services handling 2M requests a day",
+            "Migrated legacy code to {s}",
+            "Introduced {s} and cut deploy time by 40%",
+            "Maintained {s} infrastructure for 30 teams",
+            "Designed APIs with {s} and documented them",
+        ],
     },
     "data": {
-        "titles": ["Data Analyst", "Data Scientist", "Data Engineer", "Machine Learning Engineer",
-                   "Senior Data Analyst", "Analytics Engineer"],
-        "skills": ["Python", "SQL", "Pandas", "Apache Spark", "Apache Airflow", "Tableau", "Power BI",
-                   "Machine Learning", "scikit-learn", "TensorFlow", "Statistics", "dbt", "Snowflake", "BigQuery",
-                   "A/B Testing", "Excel", "R", "Data Visualization"],
+        "titles": [
+            "Data Analyst",
+            "Data Scientist",
+            "Data Engineer",
+            "Machine Learning Engineer",
+            "Senior Data Analyst",
+            "Analytics Engineer",
+        ],
+        "skills": [
+            "Python",
+            "SQL",
+            "Pandas",
+            "Apache Spark",
+            "Apache Airflow",
+            "Tableau",
+            "Power BI",
+            "Machine Learning",
+            "scikit-learn",
+            "TensorFlow",
+            "Statistics",
+            "dbt",
+            "Snowflake",
+            "BigQuery",
+            "A/B Testing",
+            "Excel",
+            "R",
+            "Data Visualization",
+        ],
         "aliases": {"scikit-learn": "sklearn", "Apache Spark": "PySpark", "Power BI": "PowerBI"},
-        "verbs": ["Built {s} models that improved retention by 8%", "Automated reporting with {s}",
-                  "Ran experiments using {s}", "Created dashboards in {s} for the leadership team"],
+        "verbs": [
+            "Built {s} models that improved retention by 8%",
+            "Automated reporting with {s}",
+            "Ran experiments using {s}",
+            "Created dashboards in {s} for the leadership team",
+        ],
     },
     "design": {
         "titles": ["Product Designer", "UX Designer", "UI Designer", "Senior Product Designer", "UX Researcher"],
-        "skills": ["Figma", "Sketch", "Adobe Photoshop", "Adobe Illustrator", "UX Design", "User Research",
-                   "Prototyping", "Wireframing", "Design Systems", "Accessibility", "Interaction Design"],
+        "skills": [
+            "Figma",
+            "Sketch",
+            "Adobe Photoshop",
+            "Adobe Illustrator",
+            "UX Design",
+            "User Research",
+            "Prototyping",
+            "Wireframing",
+            "Design Systems",
+            "Accessibility",
+            "Interaction Design",
+        ],
         "aliases": {"Accessibility": "WCAG", "Adobe Photoshop": "Photoshop"},
-        "verbs": ["Led {s} for the mobile checkout", "Set up {s} practice across 4 squads",
-                  "Delivered {s} work for a banking app"],
+        "verbs": [
+            "Led {s} for the mobile checkout",
+            "Set up {s} practice across 4 squads",
+            "Delivered {s} work for a banking app",
+        ],
     },
     "marketing": {
-        "titles": ["Marketing Manager", "Digital Marketing Specialist", "Content Strategist", "SEO Specialist",
-                   "Growth Marketing Lead"],
-        "skills": ["SEO", "Google Analytics", "Content Marketing", "Email Marketing", "HubSpot", "Copywriting",
-                   "Social Media Marketing", "SEM", "Market Research", "Salesforce"],
+        "titles": [
+            "Marketing Manager",
+            "Digital Marketing Specialist",
+            "Content Strategist",
+            "SEO Specialist",
+            "Growth Marketing Lead",
+        ],
+        "skills": [
+            "SEO",
+            "Google Analytics",
+            "Content Marketing",
+            "Email Marketing",
+            "HubSpot",
+            "Copywriting",
+            "Social Media Marketing",
+            "SEM",
+            "Market Research",
+            "Salesforce",
+        ],
         "aliases": {"SEO": "search engine optimization", "SEM": "PPC"},
-        "verbs": ["Grew organic traffic 120% through {s}", "Ran {s} campaigns with a $200k budget",
-                  "Owned {s} for product launches"],
+        "verbs": [
+            "Grew organic traffic 120% through {s}",
+            "Ran {s} campaigns with a $200k budget",
+            "Owned {s} for product launches",
+        ],
     },
     "nursing": {
         "titles": ["Registered Nurse", "Charge Nurse", "Nurse Practitioner", "Clinical Nurse Specialist"],
-        "skills": ["Patient Care", "Electronic Health Records", "Pharmacology", "First Aid", "HIPAA",
-                   "Epic Systems", "Phlebotomy", "Clinical Research"],
+        "skills": [
+            "Patient Care",
+            "Electronic Health Records",
+            "Pharmacology",
+            "First Aid",
+            "HIPAA",
+            "Epic Systems",
+            "Phlebotomy",
+            "Clinical Research",
+        ],
         "aliases": {"Electronic Health Records": "EHR", "First Aid": "CPR"},
         "verbs": ["Provided {s} for a 30-bed ward", "Trained new staff in {s}", "Documented care using {s}"],
     },
     "finance": {
         "titles": ["Financial Analyst", "Senior Accountant", "Finance Manager", "Controller", "Auditor"],
-        "skills": ["Financial Modeling", "Excel", "Accounting", "SAP", "Budgeting", "Risk Management", "SQL",
-                   "Power BI", "Compliance", "Forecasting and Planning"],
+        "skills": [
+            "Financial Modeling",
+            "Excel",
+            "Accounting",
+            "SAP",
+            "Budgeting",
+            "Risk Management",
+            "SQL",
+            "Power BI",
+            "Compliance",
+            "Forecasting and Planning",
+        ],
         "aliases": {"Forecasting and Planning": "FP&A", "Excel": "MS Excel"},
         "verbs": ["Prepared monthly close and {s}", "Built {s} for a $50M budget", "Improved {s} processes"],
     },
 }
 COMPANIES = [
-    "Acme Corporation", "Northwind Traders", "Globex Inc.", "Initech LLC", "Umbrella Health", "Stark Industries",
-    "Wayne Enterprises", "Contoso Ltd", "Fabrikam GmbH", "Tailspin Toys", "Blue Yonder Airlines", "Zalando",
-    "Spotify", "Infosys", "Globant", "Nubank", "Allegro", "Rakuten", "VNG Corporation", "Trendyol", "Flutterwave",
-    "Mercado Libre", "Deliveroo", "Monzo Bank", "N26", "BlaBlaCar", "Doctolib", "Cabify", "Paystack", "Swiggy",
-    "St. Mary's Hospital", "Riverside Medical Center", "KPMG", "Deloitte", "Ernst & Young", "Vodafone Group",
-    "Siemens AG", "Capgemini", "Thoughtworks", "Shopify", "Atlassian", "Canva", "Kaspi Labs", "Helios Analytics",
+    "Acme Corporation",
+    "Northwind Traders",
+    "Globex Inc.",
+    "Initech LLC",
+    "Umbrella Health",
+    "Stark Industries",
+    "Wayne Enterprises",
+    "Contoso Ltd",
+    "Fabrikam GmbH",
+    "Tailspin Toys",
+    "Blue Yonder Airlines",
+    "Zalando",
+    "Spotify",
+    "Infosys",
+    "Globant",
+    "Nubank",
+    "Allegro",
+    "Rakuten",
+    "VNG Corporation",
+    "Trendyol",
+    "Flutterwave",
+    "Mercado Libre",
+    "Deliveroo",
+    "Monzo Bank",
+    "N26",
+    "BlaBlaCar",
+    "Doctolib",
+    "Cabify",
+    "Paystack",
+    "Swiggy",
+    "St. Mary's Hospital",
+    "Riverside Medical Center",
+    "KPMG",
+    "Deloitte",
+    "Ernst & Young",
+    "Vodafone Group",
+    "Siemens AG",
+    "Capgemini",
+    "Thoughtworks",
+    "Shopify",
+    "Atlassian",
+    "Canva",
+    "Kaspi Labs",
+    "Helios Analytics",
 ]
 SCHOOLS = [
-    "University of Texas at Austin", "University of Manchester", "Technische Universität München",
-    "Université Paris-Saclay", "Universidad Complutense de Madrid", "Indian Institute of Technology Bombay",
-    "University of Lagos", "Universidade de São Paulo", "Warsaw University of Technology", "University of Tokyo",
-    "Hanoi University of Science and Technology", "Boğaziçi University", "Georgia Institute of Technology",
-    "King's College London", "Ohio State University",
+    "University of Texas at Austin",
+    "University of Manchester",
+    "Technische Universität München",
+    "Université Paris-Saclay",
+    "Universidad Complutense de Madrid",
+    "Indian Institute of Technology Bombay",
+    "University of Lagos",
+    "Universidade de São Paulo",
+    "Warsaw University of Technology",
+    "University of Tokyo",
+    "Hanoi University of Science and Technology",
+    "Boğaziçi University",
+    "Georgia Institute of Technology",
+    "King's College London",
+    "Ohio State University",
 ]
-DEGREES = [("Bachelor of Science", "B.Sc."), ("Master of Science", "M.Sc."), ("Bachelor of Arts", "BA"),
-           ("MBA", "MBA"), ("Bachelor of Engineering", "B.Eng."), ("PhD", "PhD")]
-FIELDS = {"software": "Computer Science", "data": "Statistics", "design": "Interaction Design",
-          "marketing": "Marketing", "nursing": "Nursing", "finance": "Finance"}
+DEGREES = [
+    ("Bachelor of Science", "B.Sc."),
+    ("Master of Science", "M.Sc."),
+    ("Bachelor of Arts", "BA"),
+    ("MBA", "MBA"),
+    ("Bachelor of Engineering", "B.Eng."),
+    ("PhD", "PhD"),
+]
+FIELDS = {
+    "software": "Computer Science",
+    "data": "Statistics",
+    "design": "Interaction Design",
+    "marketing": "Marketing",
+    "nursing": "Nursing",
+    "finance": "Finance",
+}
 HEADINGS = {
     "summary": ["Summary", "SUMMARY", "Profile", "Professional Summary", "About Me", "Objective"],
-    "experience": ["Experience", "WORK EXPERIENCE", "Professional Experience", "Employment History",
-                   "Work History", "Career History"],
+    "experience": [
+        "Experience",
+        "WORK EXPERIENCE",
+        "Professional Experience",
+        "Employment History",
+        "Work History",
+        "Career History",
+    ],
     "education": ["Education", "EDUCATION", "Academic Background", "Education & Training"],
     "skills": ["Skills", "TECHNICAL SKILLS", "Core Competencies", "Key Skills", "Skills & Tools", "Expertise"],
     "languages": ["Languages", "LANGUAGES", "Language Skills"],
 }
-MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-          "November", "December"]
+MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
 
 
 def phone_for(region: str, rng: random.Random) -> tuple[str, str]:
@@ -157,7 +351,10 @@ def phone_for(region: str, rng: random.Random) -> tuple[str, str]:
     else:
         number = example
     style = rng.choice([phonenumbers.PhoneNumberFormat.INTERNATIONAL, phonenumbers.PhoneNumberFormat.NATIONAL])
-    if region in ("US", "GB", "DE", "FR", "ES", "IN", "BR", "PL", "JP") and style == phonenumbers.PhoneNumberFormat.NATIONAL:
+    if (
+        region in ("US", "GB", "DE", "FR", "ES", "IN", "BR", "PL", "JP")
+        and style == phonenumbers.PhoneNumberFormat.NATIONAL
+    ):
         shown = phonenumbers.format_number(number, style)
     else:
         shown = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
@@ -188,13 +385,26 @@ def make_resume(index: int, rng: random.Random) -> dict:
     domain_key = rng.choice(list(DOMAINS))
     domain = DOMAINS[domain_key]
     city = rng.choice(CITIES[region])
-    plain = first.lower().translate(str.maketrans("äöüéèáíóúñãçłśżźćńışğçőâêôàëïøåùûœ", "aoueeaiounaclszzcnisgcoaeoaeioauuo"))
-    plain_last = last.lower().replace("'", "").translate(
+    plain = first.lower().translate(
         str.maketrans("äöüéèáíóúñãçłśżźćńışğçőâêôàëïøåùûœ", "aoueeaiounaclszzcnisgcoaeoaeioauuo")
     )
-    email = rng.choice([f"{plain}.{plain_last}", f"{plain[0]}{plain_last}", f"{plain}{rng.randint(1, 99)}",
-                        f"{plain}_{plain_last}"]) + "@" + rng.choice(["gmail.com", "outlook.com", "proton.me",
-                                                                        "yahoo.co.uk", "web.de", "example.com"])
+    plain_last = (
+        last.lower()
+        .replace("'", "")
+        .translate(str.maketrans("äöüéèáíóúñãçłśżźćńışğçőâêôàëïøåùûœ", "aoueeaiounaclszzcnisgcoaeoaeioauuo"))
+    )
+    email = (
+        rng.choice(
+            [
+                f"{plain}.{plain_last}",
+                f"{plain[0]}{plain_last}",
+                f"{plain}{rng.randint(1, 99)}",
+                f"{plain}_{plain_last}",
+            ]
+        )
+        + "@"
+        + rng.choice(["gmail.com", "outlook.com", "proton.me", "yahoo.co.uk", "web.de", "example.com"])
+    )
     phone_shown, phone_e164 = phone_for(region, rng)
     links = {"linkedin": None, "github": None, "portfolio": None}
     if rng.random() < 0.7:
@@ -231,15 +441,31 @@ def make_resume(index: int, rng: random.Random) -> dict:
         for s in used:
             shown = domain["aliases"].get(s, s) if rng.random() < 0.3 else s
             bullets.append(rng.choice(domain["verbs"]).format(s=shown))
-        bullets.append(rng.choice(["Mentored two junior colleagues", "Worked with product and support teams",
-                                   "Presented results to stakeholders", "Reduced costs by 15% year over year"]))
-        jobs.append({
-            "title": rng.choice(domain["titles"]), "company": rng.choice(COMPANIES),
-            "location": rng.choice(CITIES[region]) if rng.random() < 0.6 else None,
-            "start": start_truth, "end": end_truth, "is_current": is_current,
-            "start_shown": start_shown, "end_shown": end_shown, "bullets": bullets, "skills": used,
-            "months": (e_y * 12 + e_m if not is_current else TODAY.year * 12 + TODAY.month) - (s_y * 12 + s_m),
-        })
+        bullets.append(
+            rng.choice(
+                [
+                    "Mentored two junior colleagues",
+                    "Worked with product and support teams",
+                    "Presented results to stakeholders",
+                    "Reduced costs by 15% year over year",
+                ]
+            )
+        )
+        jobs.append(
+            {
+                "title": rng.choice(domain["titles"]),
+                "company": rng.choice(COMPANIES),
+                "location": rng.choice(CITIES[region]) if rng.random() < 0.6 else None,
+                "start": start_truth,
+                "end": end_truth,
+                "is_current": is_current,
+                "start_shown": start_shown,
+                "end_shown": end_shown,
+                "bullets": bullets,
+                "skills": used,
+                "months": (e_y * 12 + e_m if not is_current else TODAY.year * 12 + TODAY.month) - (s_y * 12 + s_m),
+            }
+        )
     listed = rng.sample(domain["skills"], k=rng.randint(4, min(9, len(domain["skills"]))))
     listed_shown = [domain["aliases"].get(s, s) if rng.random() < 0.3 else s for s in listed]
     headline = rng.choice(domain["titles"])
@@ -249,17 +475,36 @@ def make_resume(index: int, rng: random.Random) -> dict:
     all_skills = set(listed) | {s for job in jobs for s in job["skills"]} | in_titles
     degree_long, degree_short = rng.choice(DEGREES)
     grad = end_year - rng.randint(0, 2)
-    education = {"degree": rng.choice([degree_long, degree_short]), "field": FIELDS[domain_key],
-                 "institution": rng.choice(SCHOOLS), "end": str(grad), "start": str(grad - rng.choice([2, 3, 4]))}
-    languages = ["English"] + rng.sample(["Spanish", "German", "French", "Portuguese", "Hindi", "Japanese",
-                                          "Polish", "Turkish", "Vietnamese", "Yoruba"], k=rng.randint(0, 2))
+    education = {
+        "degree": rng.choice([degree_long, degree_short]),
+        "field": FIELDS[domain_key],
+        "institution": rng.choice(SCHOOLS),
+        "end": str(grad),
+        "start": str(grad - rng.choice([2, 3, 4])),
+    }
+    languages = ["English"] + rng.sample(
+        ["Spanish", "German", "French", "Portuguese", "Hindi", "Japanese", "Polish", "Turkish", "Vietnamese", "Yoruba"],
+        k=rng.randint(0, 2),
+    )
     months = _union_months(jobs)
     return {
-        "id": f"gen-{index:04d}", "region": region, "name": name, "email": email, "phone_shown": phone_shown,
-        "phone": phone_e164, "city": city, "links": links, "domain": domain_key,
-        "headline": headline, "jobs": jobs, "listed_shown": listed_shown,
-        "skills": sorted(all_skills), "education": education, "languages": languages,
-        "total_years": round(months / 12, 1), "date_style": style,
+        "id": f"gen-{index:04d}",
+        "region": region,
+        "name": name,
+        "email": email,
+        "phone_shown": phone_shown,
+        "phone": phone_e164,
+        "city": city,
+        "links": links,
+        "domain": domain_key,
+        "headline": headline,
+        "jobs": jobs,
+        "listed_shown": listed_shown,
+        "skills": sorted(all_skills),
+        "education": education,
+        "languages": languages,
+        "total_years": round(months / 12, 1),
+        "date_style": style,
     }
 
 
@@ -321,16 +566,20 @@ def render_blocks(r: dict, rng: random.Random) -> tuple[list[str], list[str]]:
         exp += [bullet + b + ("." if rng.random() < 0.5 else "") for b in job["bullets"]]
         exp.append("")
     edu = r["education"]
-    edu_lines = rng.choice([
-        [f"{edu['degree']} in {edu['field']}", f"{edu['institution']}, {edu['start']} - {edu['end']}"],
-        [f"{edu['institution']}", f"{edu['degree']}, {edu['field']} ({edu['end']})"],
-        [f"{edu['degree']} {edu['field']}, {edu['institution']}, {edu['end']}"],
-    ])
-    skills_lines = rng.choice([
-        [", ".join(r["listed_shown"])],
-        [bullet + s for s in r["listed_shown"]],
-        [" | ".join(r["listed_shown"])],
-    ])
+    edu_lines = rng.choice(
+        [
+            [f"{edu['degree']} in {edu['field']}", f"{edu['institution']}, {edu['start']} - {edu['end']}"],
+            [f"{edu['institution']}", f"{edu['degree']}, {edu['field']} ({edu['end']})"],
+            [f"{edu['degree']} {edu['field']}, {edu['institution']}, {edu['end']}"],
+        ]
+    )
+    skills_lines = rng.choice(
+        [
+            [", ".join(r["listed_shown"])],
+            [bullet + s for s in r["listed_shown"]],
+            [" | ".join(r["listed_shown"])],
+        ]
+    )
     summary = [f"{r['headline']} with a record of delivery in {r['domain']} teams. Calm, curious and reliable."]
     sections = {
         "summary": summary,
@@ -403,10 +652,21 @@ def write_docx(side: list[str], main: list[str], path: str) -> None:
 
 def truth_of(r: dict) -> dict:
     return {
-        "name": r["name"], "emails": [r["email"].lower()], "phones": [r["phone"]], "links": r["links"],
+        "name": r["name"],
+        "emails": [r["email"].lower()],
+        "phones": [r["phone"]],
+        "links": r["links"],
         "skills": r["skills"],
-        "experience": [{"title": j["title"], "company": j["company"], "start": j["start"], "end": j["end"],
-                        "is_current": j["is_current"]} for j in r["jobs"]],
+        "experience": [
+            {
+                "title": j["title"],
+                "company": j["company"],
+                "start": j["start"],
+                "end": j["end"],
+                "is_current": j["is_current"],
+            }
+            for j in r["jobs"]
+        ],
         "total_years_experience": r["total_years"],
     }
 

@@ -95,20 +95,39 @@ def taxonomy() -> dict:
 
 
 @lru_cache(maxsize=1)
-def _index() -> tuple[dict[str, Skill], list[tuple[re.Pattern, Skill]]]:
+def _index() -> tuple[dict[str, Skill], dict[str, list[tuple[str, Skill]]], int]:
     by_term: dict[str, Skill] = {}
-    patterns: list[tuple[re.Pattern, Skill]] = []
+    phrases: dict[str, list[tuple[str, Skill]]] = {}
+    longest = 1
     for row in taxonomy()["skills"]:
         skill = Skill(row["name"], row["category"], tuple(row["aliases"]))
         for term in (skill.name, *skill.aliases):
             by_term.setdefault(term.lower(), skill)
-            flags = 0 if (term in _CASE_SENSITIVE or len(term) <= 2) else re.IGNORECASE
-            escaped = re.escape(term).replace(r"\ ", r"[\s\-]?")
-            # no letter/digit before; after: no letter/digit and for C/F/.NET-like names no + or #
-            patterns.append((re.compile(rf"(?<![\w.+#-]){escaped}(?![\w+#]|\.\w|-\w)", flags), skill))
-    # longest terms first so "Spring Boot" wins over "Spring", "Objective-C" over "C"
-    patterns.sort(key=lambda p: -len(p[0].pattern))
-    return by_term, patterns
+            words = term.split()
+            longest = max(longest, len(words))
+            phrases.setdefault(" ".join(words).lower(), []).append((term, skill))
+    return by_term, phrases, longest
+
+
+_TOKEN_RE = re.compile(r"[^\s,;:()\[\]{}|•·\"'!?<>]+")
+
+
+def _tokens(text: str) -> list[tuple[str, int]]:
+    phrases = _index()[1]
+    out: list[tuple[str, int]] = []
+    for match in _TOKEN_RE.finditer(text):
+        token, start = match.group(), match.start()
+        if token.endswith(".") and token.lower() not in phrases:
+            token = token.rstrip(".")
+        if "/" in token and token.lower() not in phrases:
+            offset = start
+            for part in token.split("/"):
+                if part:
+                    out.append((part, offset))
+                offset += len(part) + 1
+        elif token:
+            out.append((token, start))
+    return out
 
 
 def version() -> str:
@@ -127,18 +146,30 @@ def canonical(term: str) -> Skill | None:
 
 
 def find_skills(text: str) -> list[Skill]:
-    """Taxonomy skills mentioned in free text, in order of first mention, each once."""
-    found: dict[str, tuple[int, Skill]] = {}
-    taken: list[tuple[int, int]] = []
-    for pattern, skill in _index()[1]:
-        for match in pattern.finditer(text):
-            start, end = match.span()
-            if any(s < end and start < e for s, e in taken):
-                continue
-            taken.append((start, end))
-            if skill.name not in found or start < found[skill.name][0]:
-                found[skill.name] = (start, skill)
-    return [skill for _, skill in sorted(found.values(), key=lambda item: item[0])]
+    """Taxonomy skills mentioned in free text, in order of first mention, each once.
+
+    Longest phrase first ("Spring Boot" over "Spring"); ordinary words and one-letter names ("Go", "C",
+    "Excel") count only with their exact capitalisation.
+    """
+    _, phrases, longest = _index()
+    tokens = _tokens(text)
+    found: dict[str, Skill] = {}
+    i = 0
+    while i < len(tokens):
+        matched = 0
+        for n in range(min(longest, len(tokens) - i), 0, -1):
+            words = [t for t, _ in tokens[i : i + n]]
+            phrase = " ".join(words)
+            for term, skill in phrases.get(phrase.lower(), ()):
+                if (term in _CASE_SENSITIVE or len(term) <= 2) and phrase != term:
+                    continue
+                found.setdefault(skill.name, skill)
+                matched = n
+                break
+            if matched:
+                break
+        i += matched or 1
+    return list(found.values())
 
 
 def skill_names(text: str) -> set[str]:
