@@ -72,7 +72,8 @@ def evaluate(folder: str, verbose: bool = False) -> dict:
         truth_path = os.path.join(folder, os.path.splitext(file_name)[0] + ".json")
         if not os.path.exists(truth_path):
             continue
-        truth = json.load(open(truth_path, encoding="utf-8"))
+        with open(truth_path, encoding="utf-8") as fh:
+            truth = json.load(fh)
         with open(os.path.join(folder, file_name), "rb") as fh:
             content = fh.read()
         try:
