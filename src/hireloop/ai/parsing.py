@@ -155,7 +155,42 @@ def _heading_of(line: str) -> str | None:
     if not raw or len(raw) > 40:
         return None
     key = re.sub(r"\s+", " ", raw.lower().replace("&amp;", "&"))
-    return _HEADING.get(key)
+    found = _HEADING.get(key)
+    if found or len(key.split()) > 4 or raw.endswith(".") or not (raw.isupper() or raw.istitle() or raw[0].isupper()):
+        return found
+    for stem, section in _FUZZY_HEADINGS:
+        if stem in key:
+            return section
+    return None
+
+
+_FUZZY_HEADINGS = [
+    ("experience", "experience"),
+    ("employment", "experience"),
+    ("positions", "experience"),
+    ("internship", "experience"),
+    ("work history", "experience"),
+    ("appointments", "experience"),
+    ("education", "education"),
+    ("qualifications", "education"),
+    ("academic", "education"),
+    ("skills", "skills"),
+    ("competenc", "skills"),
+    ("proficienc", "skills"),
+    ("certific", "certifications"),
+    ("licen", "certifications"),
+    ("language", "languages"),
+    ("summary", "summary"),
+    ("profile", "summary"),
+    ("objective", "summary"),
+    ("project", "projects"),
+    ("publication", "other"),
+    ("award", "other"),
+    ("interest", "other"),
+    ("declaration", "other"),
+    ("reference", "other"),
+    ("personal", "other"),
+]
 
 
 # ---------------------------------------------------------------- contact
@@ -164,7 +199,7 @@ URL_RE = re.compile(
     r"(?:(?:https?://)|(?:www\.))[^\s<>()|,;]+|"
     r"(?<![@\w.])(?:[a-z0-9-]+\.)*(?:linkedin\.com|github\.com|gitlab\.com|behance\.net|dribbble\.com|"
     r"stackoverflow\.com|twitter\.com|x\.com|medium\.com|kaggle\.com)/[^\s<>()|,;]+|"
-    r"(?<![@\w.])[a-z0-9-]+\.(?:dev|io|me|design|portfolio|site|page|xyz|tech|codes)(?:/[^\s<>()|,;]*)?(?![\w@])",
+    r"(?<![@\w.])[a-z0-9-]{3,}\.(?:dev|io|me|design|portfolio|site|page|xyz|tech|codes)(?:/[^\s<>()|,;]*)?(?![\w@])",
     re.I,
 )
 _PORTFOLIO_HOSTS = ("behance.net", "dribbble.com", "github.io", "gitlab.io", "netlify.app", "vercel.app")
@@ -254,6 +289,28 @@ COUNTRY_REGIONS = {
     "chile": "CL",
     "colombia": "CO",
     "peru": "PE",
+}
+CITY_NAMES = {
+    "london",
+    "berlin",
+    "munich",
+    "paris",
+    "madrid",
+    "bangalore",
+    "bengaluru",
+    "mumbai",
+    "toronto",
+    "sydney",
+    "são paulo",
+    "amsterdam",
+    "tokyo",
+    "lagos",
+    "nairobi",
+    "dublin",
+    "istanbul",
+    "seoul",
+    "dubai",
+    "lisbon",
 }
 US_STATES = set(
     [
@@ -407,8 +464,8 @@ _MONTHS = {
     "dic": 12,
 }
 _MONTH_NAME = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"  # noqa: E501
-_DATE = rf"(?:{_MONTH_NAME}\s*,?\s*(?:19|20)\d{{2}}|(?:0?[1-9]|1[0-2])\s*[/.-]\s*(?:19|20)\d{{2}}|(?:19|20)\d{{2}}\s*[/.-]\s*(?:0?[1-9]|1[0-2])(?!\d)|(?:19|20)\d{{2}})"  # noqa: E501
-_PRESENT = r"(?:present|current(?:ly)?|now|today|ongoing|to date|heute|actualidad|aujourd'hui)"
+_DATE = rf"(?:{_MONTH_NAME}\s*,?\s*(?:19|20)\d{{2}}|(?:[0-3]?\d\s*[/.]\s*)?(?:0?[1-9]|1[0-2])\s*[/.-]\s*(?:19|20)\d{{2}}|(?:19|20)\d{{2}}\s*[/.-]\s*(?:0?[1-9]|1[0-2])(?!\d)|(?:19|20)\d{{2}})"  # noqa: E501
+_PRESENT = r"(?:present|current(?:ly)?|now|today|ongoing|to date|date|heute|actualidad|aujourd'hui|atual)"
 DATE_RANGE_RE = re.compile(
     rf"(?P<start>{_DATE})\s*(?:-|–|—|to|until|till|bis|a|à|→|\.\.)\s*(?P<end>{_DATE}|{_PRESENT})", re.I
 )
@@ -423,6 +480,11 @@ def parse_date(value: str) -> str | None:
     if m and m.group(1)[:4].rstrip(".") in _MONTHS or (m and m.group(1)[:3] in _MONTHS):
         month = _MONTHS.get(m.group(1)[:4].rstrip(".")) or _MONTHS[m.group(1)[:3]]
         return f"{m.group(2)}-{month:02d}"
+    m = re.match(r"(\d{1,2})\s*[/.]\s*(\d{1,2})\s*[/.]\s*((?:19|20)\d{2})", value)
+    if m:  # day/month/year (month/day when the first number cannot be a month... nor the second a day)
+        first, second = int(m.group(1)), int(m.group(2))
+        month = second if second <= 12 else first
+        return f"{m.group(3)}-{month:02d}"
     m = re.match(r"(\d{1,2})\s*[/.-]\s*((?:19|20)\d{2})", value)
     if m:
         return f"{m.group(2)}-{int(m.group(1)):02d}"
@@ -597,6 +659,15 @@ TITLE_WORDS = set(
         "specialist",
     ]
 )
+TITLE_WORDS |= set(
+    "waiter waitress server bartender barista host hostess commis sous housekeeper cleaner janitor guard "
+    "scientist postdoctoral postdoc researcher lecturer dean teacher trainer mentor nanny caretaker "
+    "salesperson merchandiser stocker picker packer loader porter courier dispatcher machinist assembler "
+    "fabricator plumber painter roofer laborer labourer handyman gardener landscaper farmer fisherman "
+    "pilot steward stewardess attendant conductor ranger firefighter sergeant captain lieutenant "
+    "konstrukteur entwicklungsingenieur ingenieur berater leiter entwickler ingeniero desarrollador "
+    "analista gerente consultor ingénieur développeur chargé responsable".split()
+)
 ORG_WORDS = set(
     [
         "inc",
@@ -682,6 +753,14 @@ ORG_WORDS = set(
         "nhs",
     ]
 )
+ORG_WORDS |= set(
+    "hotel hôtel restaurant brasserie café cafe bistro bakery kitchen store stores shop market supermarket "
+    "academy plc. s.a.s sas se kg ohg spa s.p.a. a/s asa nv n.v. k.k. pvt pte sdn bhd ltda s.a "
+    "laboratory laboratories center centre medical trust fund enterprises freight fulfillment distribution "
+    "warehouse factory manufacturing airline airport police army navy university".split()
+)
+
+
 DEGREE_RE = re.compile(
     r"\b(ph\.?\s?d\.?|doctor(?:ate)? of [a-z ]+|d\.phil|m\.?\s?b\.?\s?a\.?|master(?:'s|s)?(?: of [a-z ]+| degree)?|"
     r"m\.?\s?sc\.?|m\.?\s?s\.?(?=\s|,|$)|m\.?\s?a\.?(?=\s|,|$)|m\.?\s?eng\.?|m\.?\s?tech|m\.?\s?ed\.?|"
@@ -770,6 +849,7 @@ LANGUAGE_NAMES = set(
 
 _BULLET_RE = re.compile(r"^\s*(?:[•·\-–—*▪◦‣●○■□➢➤►✓]|\d{1,2}[.)])\s+")
 _SPLIT_RE = re.compile(r"\s*(?:\||•|·|—|–|\s-\s|,\s|\t|\s{3,}|\bat\b|@)\s*")
+_STRONG_SPLIT_RE = re.compile(r"\s*(?:\||•|·|—|–|\s-\s|\s/\s|:\s|\t|\s{3,}|\bat\b|@)\s*")
 
 
 def _title_score(text: str) -> int:
@@ -791,9 +871,8 @@ def _looks_location(text: str) -> bool:
         tail = m.group(2).strip()
         return (
             tail in US_STATES
-            or tail.lower() in COUNTRY_REGIONS
+            or (tail.lower() in COUNTRY_REGIONS and tail.lower() not in CITY_NAMES)
             or bool(re.fullmatch(r"[A-Z]{2}", tail))
-            or (tail.istitle() and len(text) < 30)
         )
     return text.lower() in COUNTRY_REGIONS
 
@@ -841,14 +920,18 @@ def _sections(lines: list[str]) -> tuple[list[str], dict[str, list[str]]]:
     return header, sections
 
 
-_NAME_WORD = r"[A-ZÀ-ÖØ-ÞĀ-ſ][a-zà-öø-ÿā-ſ'’\-]+|[A-ZÀ-ÖØ-ÞĀ-ſ]{2,}|[A-Z]\.|(?:de|da|van|von|der|den|del|di|la|le|bin|al|ibn|dos|du|ter)"  # noqa: E501
+_NOT_NAMES = {"resume", "résumé", "curriculum vitae", "cv", "personal information", "personal details", "lebenslauf"}
+_NAME_WORD = r"[\"“(]?[A-ZÀ-ÖØ-ÞĀ-ſ][a-zà-öø-ÿā-ſ'’\-]+(?:[A-Z][a-z]+)?[\"”)]?|[A-ZÀ-ÖØ-ÞĀ-ſ]{2,}|[A-Z]\.|(?:de|da|van|von|der|den|del|di|la|le|bin|al|ibn|dos|du|ter)"  # noqa: E501
 
 
 def _find_name(header: list[str], all_lines: list[str]) -> str | None:
     candidates = header[:8] if header else all_lines[:5]
     for line in candidates:
-        clean = re.sub(r"^(name|nombre|nom)\s*:\s*", "", line.strip(), flags=re.I)
-        clean = re.split(r"\s*(?:\||•|·|,|\t| - | – )\s*", clean)[0].strip()
+        clean = re.sub(r"^(name|nombre|nom|full name)\s*:\s*", "", line.strip(), flags=re.I)
+        clean = re.split(r"\s*(?:\||•|·|,|\t| - | – | — )\s*", clean)[0].strip()
+        clean = re.sub(r"^(dr|mr|mrs|ms|mx|prof|eng|ing)\.?\s+", "", clean, flags=re.I)
+        if clean.lower() in _NOT_NAMES:
+            continue
         if not clean or EMAIL_RE.search(clean) or re.search(r"\d", clean) or len(clean) > 60:
             continue
         if _heading_of(clean) or URL_RE.search(clean) or skill_taxonomy.canonical(clean):
@@ -945,17 +1028,33 @@ def _strip_dates(text: str) -> str:
 def _experience(lines: list[str]) -> list[dict]:
     out = []
     for head, body, date in _entries(lines):
-        head_text = [_strip_dates(h) for h in head]
+        head_text = [_strip_dates(_BULLET_RE.sub("", h)) for h in head]
         segments: list[str] = []
         for h in head_text:
-            for part in _SPLIT_RE.split(h):
-                part = part.strip(" ,|-–—•·()")
-                if part and not re.fullmatch(r"[\W\d]*", part):
+            for part in _STRONG_SPLIT_RE.split(h):
+                part = part.strip(" ,|-–—•·()/")
+                if (
+                    part
+                    and not re.fullmatch(r"[\W\d]*", part)
+                    and not (len(part) > 60 or (part.endswith(".") and len(part.split()) > 4))
+                ):
                     segments.append(part)
+        peeled: list[str] = []
         location = None
+        for seg in segments:  # "Acme Ltd, Houston, TX": peel the location off the end
+            parts = seg.split(", ")
+            if location is None and len(parts) >= 3 and _looks_location(", ".join(parts[-2:])):
+                location, seg = ", ".join(parts[-2:]), ", ".join(parts[:-2])
+            elif location is None and len(parts) == 2 and _looks_location(seg):
+                location, seg = seg, ""
+            if seg:
+                peeled.append(seg)
+        segments = peeled
+        if len(segments) < 2:
+            segments = [p.strip() for seg in segments for p in seg.split(", ") if p.strip()]
         rest = list(segments)
         # "City, ST" split by ", " into two segments: rejoin first
-        for i in reversed(range(len(rest) - 1)):
+        for i in reversed(range(len(rest) - 1) if location is None else range(0)):
             if _looks_location(f"{rest[i]}, {rest[i + 1]}"):
                 location = f"{rest[i]}, {rest[i + 1]}"
                 rest = rest[:i] + rest[i + 2 :]
@@ -975,10 +1074,13 @@ def _experience(lines: list[str]) -> list[dict]:
             if remaining:
                 orgs = sorted(remaining, key=lambda s: (-_org_score(s) + _title_score(s), remaining.index(s)))
                 company = orgs[0]
-            if title is None:
-                title = remaining[1] if len(remaining) > 1 and remaining[0] == company else None
-                if title is None and len(rest) >= 2:
-                    title, company = rest[0], rest[1]
+            if title is None and len(rest) >= 2:
+                title = rest[1] if rest[0] == company else rest[0]
+        if company:
+            tail = re.search(r",\s*([A-Z][\w .'-]{1,25}?)\s*(\([A-Za-z ]+\))?$", company)
+            if tail and _org_score(tail.group(0)) == 0 and len(company[: tail.start()].strip()) >= 2:
+                location = location or company[tail.start() :].strip(" ,")
+                company = company[: tail.start()].strip()
         start = parse_date(date.group("start"))
         end = parse_date(date.group("end"))
         is_current = bool(re.fullmatch(_PRESENT, date.group("end").strip(), re.I))
@@ -1116,9 +1218,20 @@ def _languages(lines: list[str]) -> list[str]:
     return out
 
 
+def _demarkdown(line: str) -> str:
+    """Markdown/plain-text decoration off a line: # headings, **bold**, _italics_, [text](url)."""
+    if not line:
+        return line
+    line = re.sub(r"\[([^\]]+)\]\(((?:https?://|mailto:)[^)]+)\)", lambda m: m.group(2).removeprefix("mailto:"), line)
+    line = re.sub(r"^#{1,6}\s+", "", line)
+    line = re.sub(r"(\*\*|__)(.+?)\1", r"\2", line)
+    line = re.sub(r"(?<![\w*])[*_](\S[^*_]*?)[*_](?![\w*])", r"\1", line)
+    return line
+
+
 def parse_text(text: str, *, today: dt.date | None = None) -> dict:
     """The structured resume of already-extracted text."""
-    lines = [line.strip() for line in text.split("\n")]
+    lines = [_demarkdown(line.strip()) for line in text.split("\n")]
     header, sections = _sections(lines)
     links = {"linkedin": None, "github": None, "portfolio": None, "other": []}
     emails: list[str] = []
