@@ -1,6 +1,9 @@
 """Wire shapes of the AI endpoints."""
 
 from ninja import Schema
+from pydantic import Field
+
+from hireloop.core.times import UnixTime
 
 
 class ResumeLinks(Schema):
@@ -56,3 +59,70 @@ class ParsedResume(Schema):
     total_years_experience: float | None
     text: str
     parser: ParserInfo
+
+
+class AiScoreCriterion(Schema):
+    criterion_title: str | None
+    criterion_text: str
+    score: int
+    justification: str | None
+    followup_questions: list[str] | None
+
+
+class AiScorePayload(Schema):
+    uuid: str
+    job_id: int
+    job_title: str | None
+    job_url: str | None
+    summary: str | None
+    total_score: int | None
+    criteria: list[AiScoreCriterion]
+    rate: str
+    date: str | None
+    recommendation: str
+    method: str
+    provenance: dict
+    scored_at: UnixTime
+
+
+class AiScoreOut(Schema):
+    score: AiScorePayload | None
+
+
+class QueuedOut(Schema):
+    queued: int
+
+
+class MatchesQuery(Schema):
+    size: int = Field(10, ge=1, le=50)
+
+
+class Match(Schema):
+    candidate_id: int
+    score: int
+    recommendation: str
+    applied: bool
+    evidence: list[str]
+    matched_skills: list[str]
+    missing_skills: list[str]
+    method: str
+
+
+class MatchesOut(Schema):
+    matches: list[Match]
+
+
+class SearchQuery(Schema):
+    query: str = Field(..., min_length=2, max_length=500)
+    size: int = Field(20, ge=1, le=100)
+
+
+class SearchHit(Schema):
+    candidate_id: int
+    score: float
+    snippet: str
+
+
+class CandidateSearchOut(Schema):
+    candidates: list[SearchHit]
+    method: str
