@@ -139,8 +139,20 @@ class VectorCache:
         self._data: OrderedDict = OrderedDict()
         self._lock = threading.Lock()
 
+    @staticmethod
+    def _key(embedder, text: str) -> bytes:
+        return hashlib.sha1(f"{embedder.name}\x00{text}".encode(), usedforsecurity=False).digest()
+
+    def prime(self, embedder, texts: list[str], vectors) -> None:
+        """Put precomputed vectors (e.g. stored with a resume) in the cache."""
+        with self._lock:
+            for text, vector in zip(texts, vectors, strict=True):
+                self._data[self._key(embedder, text)] = vector
+            while len(self._data) > self.size:
+                self._data.popitem(last=False)
+
     def encode(self, embedder, texts: list[str]) -> list:
-        keys = [hashlib.sha1(f"{embedder.name}\x00{t}".encode(), usedforsecurity=False).digest() for t in texts]
+        keys = [self._key(embedder, t) for t in texts]
         missing = []
         with self._lock:
             for i, key in enumerate(keys):

@@ -26,6 +26,8 @@ class ResumeProfile(TenantModel):
     # Mean embedding of the blind resume passages (float32 bytes) and the model that made it.
     vector = models.BinaryField(null=True, blank=True)
     vector_model = models.CharField(max_length=200, blank=True)
+    # The blind passages' own vectors (float16 bytes, in passage order), so scoring never re-embeds them.
+    passage_vectors = models.BinaryField(null=True, blank=True)
     skills = models.JSONField(default=list, blank=True)  # canonical skill names, for matching
     years_experience = models.FloatField(null=True, blank=True)
 

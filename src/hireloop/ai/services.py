@@ -21,18 +21,31 @@ logger = logging.getLogger(__name__)
 
 
 # ---------------------------------------------------------------- resumes
-def _profile_vector(resume: dict):
-    """(bytes, model name) of the mean embedding of the blind resume passages; (None, "") without a model."""
+def _profile_vectors(resume: dict):
+    """(mean vector bytes, passage vectors bytes, model name) of the blind resume; Nones without a model."""
     embedder = get_embedder()
     if embedder.kind != "embedding":
-        return None, ""
+        return None, None, ""
     import numpy as np
 
     chunks = passages(blind_resume_text(resume)) or [""]
-    vectors = np.asarray(vector_cache.encode(embedder, chunks))
+    vectors = np.asarray(vector_cache.encode(embedder, chunks), dtype=np.float32)
     mean = vectors.mean(axis=0)
     mean /= max(float(np.linalg.norm(mean)), 1e-12)
-    return mean.astype(np.float32).tobytes(), embedder.name
+    return mean.astype(np.float32).tobytes(), vectors.astype(np.float16).tobytes(), embedder.name
+
+
+def prime_profile_vectors(profile: ResumeProfile) -> None:
+    """Load a profile's stored passage vectors into the vector cache so scoring does not re-embed."""
+    embedder = get_embedder()
+    if not profile.passage_vectors or profile.vector_model != embedder.name:
+        return
+    import numpy as np
+
+    chunks = passages(blind_resume_text({**profile.structured, "text": profile.text})) or [""]
+    vectors = np.frombuffer(bytes(profile.passage_vectors), dtype=np.float16).astype(np.float32).reshape(-1, 384)
+    if len(vectors) == len(chunks):
+        vector_cache.prime(embedder, chunks, list(vectors))
 
 
 @transaction.atomic
@@ -54,6 +67,7 @@ def ingest_resume(
     except ParseError as exc:
         profile.status, profile.failure_reason = ParseStatus.FAILED, exc.reason[:300]
         profile.text, profile.structured, profile.vector, profile.vector_model = "", {}, None, ""
+        profile.passage_vectors = None
         profile.skills, profile.years_experience = [], None
         profile.save()
         record(
@@ -70,7 +84,7 @@ def ingest_resume(
     profile.structured = {k: v for k, v in resume.items() if k != "text"}
     profile.skills = sorted({s["canonical"] for s in resume["skills"] if s["canonical"]})
     profile.years_experience = resume["total_years_experience"]
-    profile.vector, profile.vector_model = _profile_vector(resume)
+    profile.vector, profile.passage_vectors, profile.vector_model = _profile_vectors(resume)
     profile.save()
     filled = _fill_empty_candidate_fields(candidate, resume)
     record(
@@ -138,6 +152,7 @@ def score_application(*, company, application: Application, actor=None, force: b
     digest = input_hash_for(blind_resume_text(resume), criteria)
     if existing is not None and existing.input_hash == digest and not force:
         return existing, False
+    prime_profile_vectors(profile)
     result = score_resume(resume, criteria, job_title=job.title, llm=LLMProse.from_env())
     return _store_score(company=company, application=application, result=result, actor=actor), True
 
@@ -258,6 +273,7 @@ def job_matches(*, company, job, size: int = 10, prefilter: int = 200) -> list[d
         profile = profiles.get(candidate_id)
         if profile is None:
             continue
+        prime_profile_vectors(profile)
         result = score_resume({**profile.structured, "text": profile.text}, criteria, job_title=job.title)
         best = max(result.criteria, key=lambda c: c.score)
         scored.append(
@@ -301,14 +317,15 @@ def search_candidates(*, company, query: str, size: int = 20) -> list[dict]:
         )
         scores = [(cid, embedder.similarity([qv], embedder.encode([text]))[0][0]) for cid, text in profiles]
         hits = sorted(scores, key=lambda h: (-h[1], h[0]))[:size]
-    texts = dict(
-        selectors.ResumeProfile.objects.for_company(company)
-        .filter(candidate_id__in=[h[0] for h in hits])
-        .values_list("candidate_id", "text")
-    )
+    profiles = {
+        p.candidate_id: p
+        for p in selectors.ResumeProfile.objects.for_company(company).filter(candidate_id__in=[h[0] for h in hits])
+    }
     out = []
     for candidate_id, value in hits:
-        chunks = passages(blind_resume_text({"text": texts.get(candidate_id, "")})) or [""]
+        profile = profiles[candidate_id]
+        prime_profile_vectors(profile)
+        chunks = passages(blind_resume_text({**profile.structured, "text": profile.text})) or [""]
         sims = embedder.similarity(vector_cache.encode(embedder, [query]), vector_cache.encode(embedder, chunks))[0]
         best = max(range(len(chunks)), key=lambda i: sims[i])
         out.append({"candidate_id": candidate_id, "score": round(float(value), 4), "snippet": chunks[best][:300]})
