@@ -53,7 +53,8 @@ def main() -> None:
     out = subprocess.run([sys.executable, "-c", "import json\n" + code], capture_output=True, text=True, check=True)
     cold = json.loads(out.stdout.strip().splitlines()[-1])
     print(
-        f"cold start, first score: {cold['first_score_s']} s ({cold['method']}); process max RSS {cold['max_rss_mb']} MB"
+        f"cold start, first score: {cold['first_score_s']} s ({cold['method']}); "
+        f"process max RSS {cold['max_rss_mb']} MB"
     )
 
     import numpy as np
