@@ -1039,7 +1039,7 @@ def _sections(lines: list[str]) -> tuple[list[str], dict[str, list[str]]]:
 
 
 _NOT_NAMES = {"resume", "résumé", "curriculum vitae", "cv", "personal information", "personal details", "lebenslauf"}
-_NAME_WORD = r"[\"“(]?[A-ZÀ-ÖØ-ÞĀ-ſ][a-zà-öø-ÿā-ſ'’\-]+(?:[A-Z][a-z]+)?[\"”)]?|[A-ZÀ-ÖØ-ÞĀ-ſ]{2,}|[A-Z]\.|(?:de|da|van|von|der|den|del|di|la|le|bin|al|ibn|dos|du|ter)"  # noqa: E501
+_NAME_WORD = r"[\"“(]?[A-ZÀ-ÖØ-ÞĀ-ſ][a-zà-öø-ÿā-ſ'’\-]+(?:[A-Z][a-z]+)?[\"”)]?|[A-ZÀ-ÖØ-ÞĀ-ſ]+['’\-][A-ZÀ-ÖØ-ÞĀ-ſ]+|[A-ZÀ-ÖØ-ÞĀ-ſ]{2,}|[A-Z]\.|(?:de|da|van|von|der|den|del|di|la|le|bin|al|ibn|dos|du|ter)"  # noqa: E501
 
 
 def _find_name(header: list[str], all_lines: list[str]) -> str | None:
@@ -1048,7 +1048,7 @@ def _find_name(header: list[str], all_lines: list[str]) -> str | None:
         clean = re.sub(r"^(name|nombre|nom|full name)\s*:\s*", "", line.strip(), flags=re.I)
         clean = re.split(r"\s*(?:\||•|·|,|\t| - | – | — )\s*", clean)[0].strip()
         clean = re.sub(r"^(dr|mr|mrs|ms|mx|prof|eng|ing)\.?\s+", "", clean, flags=re.I)
-        if clean.lower() in _NOT_NAMES:
+        if clean.lower() in _NOT_NAMES or all(_heading_of(w) for w in clean.split()):
             continue
         if not clean or EMAIL_RE.search(clean) or re.search(r"\d", clean) or len(clean) > 60:
             continue
