@@ -15,6 +15,7 @@ from hireloop.ai.models import ApplicationScore, ParseStatus, ResumeProfile
 from hireloop.ai.parsing import ParseError, parse_resume
 from hireloop.ai.scoring import blind_resume_text, input_hash_for, passages, score_resume
 from hireloop.applications.models import Application, ApplicationStatus
+from hireloop.core.errors import Conflict
 from hireloop.core.tasks import enqueue_on_commit
 
 logger = logging.getLogger(__name__)
@@ -199,7 +200,11 @@ def _store_score(*, company, application: Application, result, actor) -> Applica
 
 
 def request_rescore(*, company, application: Application, actor=None) -> None:
+    """Queue scoring of one application; 409 when its candidate has no parsed resume to score."""
     from hireloop.ai.tasks import score_application_task
+
+    if selectors.resume_profile(company, application.candidate_id) is None:
+        raise Conflict("The candidate has no parsed resume to score.")
 
     enqueue_on_commit(score_application_task, application.pk)
 

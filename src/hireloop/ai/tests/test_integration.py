@@ -201,3 +201,68 @@ def test_given_a_person_typed_name_when_resume_parsed_then_it_is_not_overwritten
     candidate.refresh_from_db()
     assert (candidate.first_name, candidate.last_name, candidate.email) == ("Janet", "", "typed@example.com")
     assert candidate.phone == "+442079460958"
+
+
+def test_given_no_parsed_resume_when_requesting_a_score_then_409_and_get_says_not_scored(tenant):
+    job = _job(tenant.company)
+    application = Application.objects.create(company=tenant.company, candidate=_candidate(tenant.company), job=job)
+    response = tenant.api.post(f"/applications/{application.pk}/ai-score")
+    assert response.status_code == 409
+    assert response.json()["error"]["message"] == "The candidate has no parsed resume to score."
+    response = tenant.api.get(f"/applications/{application.pk}/ai-score")
+    assert response.status_code == 404
+    assert response.json()["error"]["message"] == "This application has not been scored yet."
+
+
+def test_given_job_criteria_when_scoring_then_they_are_used_in_position_order():
+    from types import SimpleNamespace
+
+    from hireloop.ai.selectors import job_criteria
+
+    job = SimpleNamespace(
+        title="Nurse",
+        description="",
+        ai_scoring_criteria=[
+            {"title": "Bedside care", "text": "Patient Care on a busy ward", "weight": 2, "position": 1},
+            {"title": "Records", "text": "Keeps records in EHR", "weight": 1, "position": 0},
+            {"title": "", "text": ""},
+        ],
+    )
+    assert [(c.title, c.text, c.weight) for c in job_criteria(job)] == [
+        ("Records", "Keeps records in EHR", 1.0),
+        ("Bedside care", "Patient Care on a busy ward", 2.0),
+    ]
+
+
+def test_given_many_candidates_when_matching_then_queries_stay_bounded(tenant, django_assert_max_num_queries):
+    job = _job(tenant.company)
+    for _ in range(6):
+        _with_resume(tenant.company, STRONG)
+    with django_assert_max_num_queries(13):
+        response = tenant.api.get(f"/jobs/{job.pk}/matches", query={"size": 6})
+    assert response.status_code == 200 and len(response.json()["matches"]) == 6
+
+
+def test_given_the_lexical_fallback_when_searching_and_matching_then_results_and_method_say_so(tenant, monkeypatch):
+    from hireloop.ai import embeddings
+
+    monkeypatch.setenv("HIRELOOP_AI_EMBEDDER", "lexical")
+    embeddings.get_embedder.cache_clear()
+    try:
+        job = _job(tenant.company)
+        strong = _with_resume(tenant.company, STRONG)
+        weak = _with_resume(tenant.company, WEAK)
+        body = tenant.api.get("/candidates/search", query={"query": "cardiac ward patient care"}).json()
+        matches = tenant.api.get(f"/jobs/{job.pk}/matches").json()["matches"]
+    finally:
+        embeddings.get_embedder.cache_clear()
+    assert body["method"] == "lexical" and body["candidates"][0]["candidate_id"] == weak.pk
+    assert [m["candidate_id"] for m in matches] == [strong.pk, weak.pk]
+    assert matches[0]["method"] == "lexical+taxonomy+template-prose"
+
+
+def test_given_no_resume_file_model_when_parse_and_store_runs_then_it_reports_it(settings):
+    from hireloop.ai.tasks import parse_and_store
+
+    settings.AI_RESUME_FILE_MODEL = "candidates.NoSuchFile"
+    assert parse_and_store.call(1) == "no_model"
