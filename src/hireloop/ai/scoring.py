@@ -90,6 +90,13 @@ _AGE_RE = re.compile(
     r"geburtsdatum|nationality|marital status|gender|sex)\s*:?\s*[^\n]{0,40})",
     re.I,
 )
+_ADDRESS_RE = re.compile(
+    r"(?:\b(?:address|adresse|dirección|anschrift|home|residence)\s*:[^\n]*)|"
+    r"(?:\b\d{1,5}[a-z]?\s+(?:[A-Z][\w'.-]*\s+){1,4}(?:street|st|avenue|ave|road|rd|boulevard|blvd|lane|ln|drive|dr|"
+    r"way|court|ct|place|pl|terrace|crescent|close)\b\.?[^\n]{0,60})|"
+    r"(?:\b(?:via|calle|rue|rua|avenida|strasse|straße|ulica|ul\.)\s+[^\n,]{2,40}\d[^\n]{0,40})",
+    re.I,
+)
 DEGREE_LEVELS = [
     (4, r"\b(ph\.?\s?d|doctor(?:ate)?|d\.phil)"),
     (3, r"\b(master|m\.?\s?sc|m\.?\s?s\.?\b|m\.?\s?a\.?\b|mba|m\.?\s?eng|m\.?\s?tech|ll\.?m)"),
@@ -170,6 +177,7 @@ def blind_resume_text(resume: dict) -> str:
     for place in filter(None, [resume.get("location")]):
         out = out.replace(place, " ")
     out = _AGE_RE.sub(" ", out)
+    out = _ADDRESS_RE.sub(" ", out)
     out = _GENDER_RE.sub(lambda m: GENDER_WORDS[m.group(1).lower().rstrip(".")], out)
     out = re.sub(r"[ \t]+", " ", out)
     out = "\n".join(line.strip() for line in out.split("\n"))

@@ -198,3 +198,19 @@ def test_given_an_unreachable_llm_when_scoring_then_template_prose_and_method_sa
     result = _score(STRONG, llm=llm)
     assert result.method == "embedding+taxonomy+template-prose"
     assert result.criteria[0].justification.startswith("Evidence: ")
+
+
+def test_given_an_address_and_personal_details_anywhere_then_blinding_removes_them():
+    text = STRONG + (
+        "\nPersonal details\nAddress: 221B Baker Street, London NW1 6XE\nDate of birth: 12 March 1990\n"
+        "Marital status: married\nLives at 1420 Peachtree St NE, Atlanta\n"
+    )
+    other = (
+        text.replace("221B Baker Street, London NW1 6XE", "5 Rue de Rivoli, 75001 Paris")
+        .replace("12 March 1990", "1 June 1975")
+        .replace("1420 Peachtree St NE", "77 Oak Avenue")
+    )
+    blind = scoring.blind_resume_text(parse_text(text))
+    for leaked in ("Baker", "NW1", "1990", "married", "Peachtree"):
+        assert leaked not in blind
+    assert _score(text).input_hash == _score(other).input_hash
