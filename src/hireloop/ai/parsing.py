@@ -1258,16 +1258,12 @@ def _education(lines: list[str]) -> list[dict]:
             degree = degree_match.group(0).strip()
             after = text[degree_match.end() :]
             m = re.match(r"\s*(?:in|of|,|-|–|:)?\s*([A-Z][\w&/' ]{2,60}?)(?=\s*(?:\||,|\(|\d|–|-|$| at ))", after)
-            if re.search(r" of ([a-z ]+)$", degree, re.I):
-                field_ = re.search(r" of ([a-z ]+)$", degree, re.I).group(1).strip().title()
-                degree = degree[: degree.lower().rfind(" of ")].strip()
+            of_field = re.search(r" of ([a-z ]+)$", degree, re.I)
+            if of_field:  # "Master of Science" -> degree "Master", field "Science" (+ what follows)
+                field_ = of_field.group(1).strip().title()
+                degree = degree[: of_field.start()].strip()
             if m and not INSTITUTION_RE.search(m.group(1)):
-                field_ = (
-                    (f"{field_} " if field_ else "") + m.group(1).strip()
-                    if not field_
-                    else field_ + " " + m.group(1).strip()
-                )
-                field_ = field_.strip()
+                field_ = f"{field_} {m.group(1).strip()}" if field_ else m.group(1).strip()
         dates = DATE_RANGE_RE.search(text)
         start = end = None
         if dates:

@@ -330,10 +330,7 @@ def score_resume(
     chunks = passages(blind) or [""]
     have_skills = {s.name for s in taxonomy.find_skills(blind)}
     years = blind_struct["total_years_experience"] or 0.0
-    level = max(
-        [_degree_level(e.get("degree") or "") for e in blind_struct["education"]]
-        + [_degree_level(blind[-2000:]) if blind_struct["education"] else 0]
-    )
+    level = max([_degree_level(e.get("degree") or "") for e in blind_struct["education"]], default=0)
 
     chunk_vecs = vector_cache.encode(embedder, chunks)
     crit_vecs = vector_cache.encode(embedder, [f"{c.title}: {c.text}" for c in criteria])
