@@ -49,24 +49,46 @@ def prime_profile_vectors(profile: ResumeProfile) -> None:
         vector_cache.prime(embedder, chunks, list(vectors))
 
 
-@transaction.atomic
 def ingest_resume(
     *, company, candidate, content: bytes, file_name: str, mime_type: str = "", actor=None, source_file_id=None
 ) -> ResumeProfile:
     """Parse a resume file of `candidate`, store it (status parsed or failed with a reason), fill the
-    candidate's empty contact fields (never overwriting), and queue scoring of their active applications."""
+    candidate's empty contact fields (never overwriting), and queue scoring of their active applications.
+
+    Parsing and embedding (the slow part) run before the write transaction opens."""
     digest = hashlib.sha256(content).hexdigest()
-    profile = ResumeProfile.objects.for_company(company).filter(candidate=candidate).first()
-    if profile is not None and profile.content_hash == digest and profile.status == ParseStatus.PARSED:
-        return profile  # same file again: nothing to do
+    existing = ResumeProfile.objects.for_company(company).filter(candidate=candidate).first()
+    if existing is not None and existing.content_hash == digest and existing.status == ParseStatus.PARSED:
+        return existing  # same file again: nothing to do
+    try:
+        resume, failure = parse_resume(content, file_name, mime_type), None
+    except ParseError as exc:
+        resume, failure = None, exc
+    vectors = _profile_vectors(resume) if resume is not None else (None, None, "")
+    return _store_profile(
+        company=company,
+        candidate=candidate,
+        actor=actor,
+        file_name=file_name,
+        source_file_id=source_file_id,
+        digest=digest,
+        resume=resume,
+        failure=failure,
+        vectors=vectors,
+    )
+
+
+@transaction.atomic
+def _store_profile(
+    *, company, candidate, actor, file_name, source_file_id, digest, resume, failure, vectors
+) -> ResumeProfile:
+    profile = ResumeProfile.objects.for_company(company).select_for_update().filter(candidate=candidate).first()
     profile = profile or ResumeProfile(company=company, candidate=candidate)
     profile.file_name = file_name[:255]
     profile.source_file_id = source_file_id
     profile.content_hash = digest
-    try:
-        resume = parse_resume(content, file_name, mime_type)
-    except ParseError as exc:
-        profile.status, profile.failure_reason = ParseStatus.FAILED, exc.reason[:300]
+    if failure is not None:
+        profile.status, profile.failure_reason = ParseStatus.FAILED, failure.reason[:300]
         profile.text, profile.structured, profile.vector, profile.vector_model = "", {}, None, ""
         profile.passage_vectors = None
         profile.skills, profile.years_experience = [], None
@@ -77,7 +99,7 @@ def ingest_resume(
             subject=candidate,
             actor=actor,
             candidate_id=candidate.pk,
-            data={"file_name": file_name, "reason": exc.reason, "code": exc.code},
+            data={"file_name": file_name, "reason": failure.reason, "code": failure.code},
         )
         return profile
     profile.status, profile.failure_reason = ParseStatus.PARSED, ""
@@ -85,7 +107,7 @@ def ingest_resume(
     profile.structured = {k: v for k, v in resume.items() if k != "text"}
     profile.skills = sorted({s["canonical"] for s in resume["skills"] if s["canonical"]})
     profile.years_experience = resume["total_years_experience"]
-    profile.vector, profile.passage_vectors, profile.vector_model = _profile_vectors(resume)
+    profile.vector, profile.passage_vectors, profile.vector_model = vectors
     profile.save()
     filled = _fill_empty_candidate_fields(candidate, resume)
     record(
