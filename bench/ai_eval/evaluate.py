@@ -64,7 +64,7 @@ def canon(name: str) -> str:
 
 
 def evaluate(folder: str, verbose: bool = False) -> dict:
-    counters = {k: Counter() for k in ("emails", "phones", "links", "name", "skills", "experience")}
+    counters = {k: Counter() for k in ("emails", "phones", "links", "name", "skills", "experience", "education")}
     years_ok = years_n = failures = 0
     files = sorted(f for f in os.listdir(folder) if not f.endswith(".json") and not f.startswith("README"))
     started = time.perf_counter()
@@ -104,6 +104,11 @@ def evaluate(folder: str, verbose: bool = False) -> dict:
         got_exp = {(norm(e["title"]), norm(e["company"]), e["start"], e["end"]) for e in got["experience"]}
         truth_exp = {(norm(e["title"]), norm(e["company"]), e["start"], e["end"]) for e in truth["experience"]}
         counters["experience"].add(got_exp, truth_exp)
+        if "education" in truth:  # reported, no target in the issue: institution and degree both right
+            counters["education"].add(
+                {(norm(e["institution"]), norm(e["degree"]).replace(".", "")) for e in got.get("education", [])},
+                {(norm(e["institution"]), norm(e["degree"]).replace(".", "")) for e in truth["education"]},
+            )
         if truth.get("total_years_experience") is not None:
             years_n += 1
             if (
@@ -124,10 +129,15 @@ def evaluate(folder: str, verbose: bool = False) -> dict:
     elapsed = time.perf_counter() - started
     result = {k: c.figures() for k, c in counters.items()}
     result["years_within_1"] = round(years_ok / years_n, 3) if years_n else None
+    result["education_labelled"] = counters["education"].tp + counters["education"].fn > 0
     result["files"] = len(files)
     result["parse_failures"] = failures
     result["parse_rate_per_s"] = round(len(files) / elapsed, 1)
     return result
+
+
+def counters_used(result: dict) -> bool:
+    return result.get("education_labelled", False)
 
 
 def report(result: dict, label: str) -> None:
@@ -144,6 +154,9 @@ def report(result: dict, label: str) -> None:
             f"{field:<16}{fig['precision']:>10}{fig['recall']:>10}{fig['f1']:>8}{target:>8}  "
             f"{'yes' if value >= target else 'NO'}"
         )
+    edu = result["education"]
+    if counters_used(result):
+        print(f"{'education':<16}{edu['precision']:>10}{edu['recall']:>10}{edu['f1']:>8}{'-':>8}  (no target)")
     y = result["years_within_1"]
     print(f"{'years ±1':<16}{y:>28}{TARGETS['years_within_1']:>8}  {'yes' if y is not None and y >= 0.9 else 'NO'}")
 

@@ -668,6 +668,7 @@ def truth_of(r: dict) -> dict:
             for j in r["jobs"]
         ],
         "total_years_experience": r["total_years"],
+        "education": [{"degree": r["education"]["degree"], "institution": r["education"]["institution"]}],
     }
 
 

@@ -879,12 +879,20 @@ ORG_WORDS |= set(
 )
 
 
+_DEGREE_OF = (
+    r" of (?:applied science|science|fine arts|arts|engineering|commerce|business administration|laws|"
+    r"technology|education|philosophy|architecture|medicine|nursing|music|public health)"
+)
 DEGREE_RE = re.compile(
-    r"\b(ph\.?\s?d\.?|doctor(?:ate)? of [a-z ]+|d\.phil|m\.?\s?b\.?\s?a\.?|master(?:'s|s)?(?: of [a-z ]+| degree)?|"
+    r"\b(ph\.?\s?d\.?|doctor(?:ate)?(?:"
+    + _DEGREE_OF
+    + r")?|d\.phil|m\.?\s?b\.?\s?a\.?|master(?:'s|s)?(?:"
+    + _DEGREE_OF
+    + r"| degree)?|"
     r"m\.?\s?sc\.?|m\.?\s?s\.?(?=\s|,|$)|m\.?\s?a\.?(?=\s|,|$)|m\.?\s?eng\.?|m\.?\s?tech|m\.?\s?ed\.?|"
-    r"bachelor(?:'s|s)?(?: of [a-z ]+| degree)?|b\.?\s?sc\.?|b\.?\s?s\.?(?=\s|,|$)|b\.?\s?a\.?(?=\s|,|$)|"
+    r"bachelor(?:'s|s)?(?:" + _DEGREE_OF + r"| degree)?|b\.?\s?sc\.?|b\.?\s?s\.?(?=\s|,|$)|b\.?\s?a\.?(?=\s|,|$)|"
     r"b\.?\s?eng\.?|b\.?\s?tech|b\.?\s?e\.?(?=\s|,|$)|b\.?\s?com|bba|llb|ll\.m|j\.?d\.?(?=\s|,|$)|m\.?d\.?(?=\s|,|$)|"
-    r"associate(?:'s)? (?:degree|of [a-z ]+)|a\.?a\.?s?\.?(?=\s|,|$)|diploma(?: in)?|high school diploma|ged|"
+    r"associate(?:'s)?(?: degree|" + _DEGREE_OF + r")|a\.?a\.?s?\.?(?=\s|,|$)|diploma(?: in)?|high school diploma|ged|"
     r"licenciatura|diplom|abitur|baccalauréat|hnd|btec|certificate in)",
     re.I,
 )
@@ -967,6 +975,7 @@ LANGUAGE_NAMES = set(
 
 _BULLET_RE = re.compile(r"^\s*(?:[•·\-–—*▪◦‣●○■□➢➤►✓]|\d{1,2}[.)])\s+")
 _SPLIT_RE = re.compile(r"\s*(?:\||•|·|—|–|\s-\s|,\s|\t|\s{3,}|\bat\b|@)\s*")
+_EDU_SPLIT_RE = re.compile(r"\s*(?:\||•|·|—|–|\s-\s|,\s|\t|\s{3,})\s*")
 _STRONG_SPLIT_RE = re.compile(r"\s*(?:\||•|·|—|–|\s-\s|\s/\s|:\s|\t|\s{3,}|\bat\b|@)\s*")
 
 
@@ -1247,7 +1256,7 @@ def _education(lines: list[str]) -> list[dict]:
         text = " | ".join(group)
         degree_match = DEGREE_RE.search(text)
         inst = None
-        for part in _SPLIT_RE.split(_strip_dates(text)):
+        for part in _EDU_SPLIT_RE.split(_strip_dates(text)):
             if INSTITUTION_RE.search(part) and not DEGREE_RE.match(part.strip()):
                 inst = part.strip(" ,|-–—•·()")
                 break
@@ -1258,12 +1267,8 @@ def _education(lines: list[str]) -> list[dict]:
             degree = degree_match.group(0).strip()
             after = text[degree_match.end() :]
             m = re.match(r"\s*(?:in|of|,|-|–|:)?\s*([A-Z][\w&/' ]{2,60}?)(?=\s*(?:\||,|\(|\d|–|-|$| at ))", after)
-            of_field = re.search(r" of ([a-z ]+)$", degree, re.I)
-            if of_field:  # "Master of Science" -> degree "Master", field "Science" (+ what follows)
-                field_ = of_field.group(1).strip().title()
-                degree = degree[: of_field.start()].strip()
             if m and not INSTITUTION_RE.search(m.group(1)):
-                field_ = f"{field_} {m.group(1).strip()}" if field_ else m.group(1).strip()
+                field_ = m.group(1).strip()
         dates = DATE_RANGE_RE.search(text)
         start = end = None
         if dates:
