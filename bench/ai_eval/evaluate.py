@@ -130,6 +130,8 @@ def evaluate(folder: str, verbose: bool = False) -> dict:
     result = {k: c.figures() for k, c in counters.items()}
     result["years_within_1"] = round(years_ok / years_n, 3) if years_n else None
     result["education_labelled"] = counters["education"].tp + counters["education"].fn > 0
+    if not result["education_labelled"]:
+        result["education"] = None
     result["files"] = len(files)
     result["parse_failures"] = failures
     result["parse_rate_per_s"] = round(len(files) / elapsed, 1)
