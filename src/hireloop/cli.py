@@ -1,4 +1,4 @@
-"""The `hireloop` command: serve, worker, demo, createadmin, apikey, manage."""
+"""The `hireloop` command: serve, worker, demo, createadmin, apikey, parse-resume, manage."""
 
 import argparse
 import getpass
@@ -148,6 +148,38 @@ def cmd_apikey(args: argparse.Namespace) -> int:
     return 2
 
 
+def cmd_parse_resume(args: argparse.Namespace) -> int:
+    import json
+
+    from hireloop.ai.parsing import ParseError, parse_resume
+
+    try:
+        with open(args.file, "rb") as fh:
+            content = fh.read()
+        resume = parse_resume(content, os.path.basename(args.file))
+    except OSError as exc:
+        print(f"Cannot read {args.file}: {exc.strerror}", file=sys.stderr)
+        return 1
+    except ParseError as exc:
+        print(f"Cannot parse {args.file}: {exc.reason}", file=sys.stderr)
+        return 1
+    if args.json:
+        print(json.dumps(resume, ensure_ascii=False, indent=2))
+        return 0
+    for key in ("name", "headline", "location"):
+        print(f"{key}: {resume[key] or '-'}")
+    print(f"emails: {', '.join(resume['emails']) or '-'}")
+    print(f"phones: {', '.join(resume['phones']) or '-'}")
+    print(f"skills: {', '.join(s['canonical'] or s['name'] for s in resume['skills']) or '-'}")
+    for item in resume["experience"]:
+        end = "present" if item["is_current"] else (item["end"] or "?")
+        print(f"experience: {item['title'] or '?'} at {item['company'] or '?'} ({item['start'] or '?'} - {end})")
+    for item in resume["education"]:
+        print(f"education: {item['degree'] or '?'} {item['field'] or ''} - {item['institution'] or '?'}")
+    print(f"total years of experience: {resume['total_years_experience']}")
+    return 0
+
+
 def cmd_manage(args: argparse.Namespace) -> int:
     _setup()
     from django.core.management import execute_from_command_line
@@ -194,6 +226,11 @@ def build_parser() -> argparse.ArgumentParser:
     revoke = apikey_sub.add_parser("revoke")
     revoke.add_argument("prefix")
     apikey.set_defaults(func=cmd_apikey)
+
+    parse_resume = sub.add_parser("parse-resume", help="parse a resume file (PDF, DOCX, TXT) offline")
+    parse_resume.add_argument("file")
+    parse_resume.add_argument("--json", action="store_true", help="print the structured resume as JSON")
+    parse_resume.set_defaults(func=cmd_parse_resume)
 
     manage = sub.add_parser("manage", help="run a Django management command")
     manage.add_argument("rest", nargs=argparse.REMAINDER)
