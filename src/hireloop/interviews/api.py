@@ -25,7 +25,9 @@ def _includes(value: str | None) -> set[str]:
     names = {part.strip() for part in (value or "").split(",") if part.strip()}
     unknown = names - INCLUDES
     if unknown:
-        raise ValidationFailed({"include": f"Unknown include {', '.join(sorted(unknown))}: use candidate, application, job."})
+        raise ValidationFailed(
+            {"include": f"Unknown include {', '.join(sorted(unknown))}: use candidate, application, job."}
+        )
     return names
 
 
@@ -65,9 +67,7 @@ def interview_out(interview: Interview, include: set[str] = frozenset()) -> dict
             for p in participants
         ],
         "candidate_response": interview.candidate_response,
-        "candidate_local_time": _local(
-            interview.start_at, interview.end_at, candidate.timezone or interview.timezone
-        ),
+        "candidate_local_time": _local(interview.start_at, interview.end_at, candidate.timezone or interview.timezone),
         "ics_uid": interview.ics_uid,
         "sequence": interview.ics_sequence,
         "cancel_reason": interview.cancel_reason,
@@ -291,4 +291,3 @@ def put_working_hours(request, user_id: int, payload: schemas.WorkingHoursIn):
     ]
     rows = services.set_working_hours(company=ctx.company, actor=ctx.user, user=user, intervals=intervals)
     return _working_hours_out(user, rows)
-

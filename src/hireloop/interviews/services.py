@@ -10,14 +10,13 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import icalendar
 from django.conf import settings
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.html import escape
 
 from hireloop.accounts.models import Membership, User
 from hireloop.activity.services import record
 from hireloop.core.errors import Conflict, Forbidden, ValidationFailed
-from hireloop.core.tasks import enqueue_on_commit
 from hireloop.interviews.models import (
     Interview,
     InterviewParticipant,
@@ -26,6 +25,7 @@ from hireloop.interviews.models import (
     ResponseStatus,
     WorkingHours,
 )
+from hireloop.messaging import services as messaging
 
 # No interview lasts longer than this; it also bounds the index range a conflict check scans.
 MAX_DURATION = timedelta(hours=24)
@@ -91,20 +91,20 @@ def send_email(
     kind: str = "notification",
     related: tuple[str, int] | None = None,
 ) -> None:
-    """The one place interviews and evaluations send email (call it inside the transaction).
-
-    Interim: delivered by our own task with Django's EmailMessage after commit; it takes the
-    arguments of messaging's send_email so switching to it changes only this body.
-    """
-    from hireloop.interviews.tasks import deliver_email
-
-    enqueue_on_commit(
-        deliver_email,
-        to=list(to),
+    """The one place interviews and evaluations send email (call it inside the transaction):
+    messaging stores the message and delivers it after commit."""
+    messaging.send_email(
+        company=company,
+        to=to,
         subject=subject,
-        body_text=body_text,
         body_html=body_html,
-        attachments=[(a.file_name, a.content.decode("utf-8"), a.mime_type) for a in attachments or []],
+        body_text=body_text,
+        attachments=[(a.file_name, a.content, a.mime_type) for a in attachments or []],
+        candidate=candidate,
+        application=application,
+        actor=actor,
+        kind=kind,
+        related=related,
     )
 
 
@@ -386,7 +386,9 @@ def schedule_interview(
     interviewers = _lock_interviewers(company=company, user_ids=interviewer_ids)
     template = _template(company=company, template_id=evaluation_template_id)
     if not allow_conflict:
-        _raise_on_conflicts(find_conflicts(company=company, user_ids=[u.pk for u in interviewers], start=start, end=end))
+        _raise_on_conflicts(
+            find_conflicts(company=company, user_ids=[u.pk for u in interviewers], start=start, end=end)
+        )
     interview = Interview.objects.create(
         company=company,
         application=application,
@@ -466,9 +468,7 @@ def update_interview(*, company, actor, interview: Interview, allow_conflict: bo
     if not allow_conflict and (times_changed or added):
         checked = [u.pk for u in interviewers] if times_changed else [u.pk for u in added]
         _raise_on_conflicts(
-            find_conflicts(
-                company=company, user_ids=checked, start=start, end=end, exclude_interview_id=interview.pk
-            )
+            find_conflicts(company=company, user_ids=checked, start=start, end=end, exclude_interview_id=interview.pk)
         )
     resend = bool(added or removed or any(f in ATTENDEE_FIELDS for f in changed))
     if resend:
@@ -531,7 +531,7 @@ def cancel_interview(*, company, actor, interview: Interview, reason: str = "") 
 @transaction.atomic
 def complete_interview(*, company, actor, interview: Interview, status: str = InterviewStatus.COMPLETED) -> Interview:
     """Mark an interview completed (or no_show); completed ones start the evaluation-overdue clock."""
-    from hireloop.evaluations.tasks import remind_overdue_evaluations
+    from hireloop.interviews.tasks import remind_overdue_evaluations as overdue_evaluations_task
 
     interview = _lock(interview)
     _require_scheduled(interview, "complete")
@@ -541,7 +541,7 @@ def complete_interview(*, company, actor, interview: Interview, status: str = In
     _event(f"interview.{status}", interview, actor)
     if status == InterviewStatus.COMPLETED:
         due = max(interview.end_at, interview.completed_at) + timedelta(hours=settings.EVALUATION_OVERDUE_HOURS)
-        transaction.on_commit(lambda: remind_overdue_evaluations.using(run_after=due).enqueue(interview.pk))
+        transaction.on_commit(lambda: overdue_evaluations_task.using(run_after=due).enqueue(interview.pk))
     return interview
 
 
@@ -624,8 +624,9 @@ def set_working_hours(*, company, actor, user: User, intervals: list[WorkingInte
     WorkingHours.objects.filter(company=company, user=user).delete()
     rows = WorkingHours.objects.bulk_create(
         [
-            WorkingHours(company=company, user=user, weekday=i.weekday, start_time=i.start, end_time=i.end,
-                         timezone=i.timezone)
+            WorkingHours(
+                company=company, user=user, weekday=i.weekday, start_time=i.start, end_time=i.end, timezone=i.timezone
+            )
             for i in intervals
         ]
     )
@@ -638,3 +639,58 @@ def set_working_hours(*, company, actor, user: User, intervals: list[WorkingInte
         data={"intervals": len(rows)},
     )
     return rows
+
+
+@transaction.atomic
+def remind_overdue_evaluations(*, interview_id: int) -> int:
+    """One reminder email to each interviewer of a completed interview who has not submitted an
+    evaluation of the application yet (never twice). Returns how many were reminded."""
+    from hireloop.evaluations.models import EvaluationForm, FormStatus
+
+    interview = (
+        Interview.objects.select_related("application__candidate", "application__job", "company")
+        .filter(pk=interview_id, status=InterviewStatus.COMPLETED)
+        .first()
+    )
+    if interview is None:
+        return 0
+    submitted = set(
+        EvaluationForm.objects.filter(
+            company=interview.company, application=interview.application, status=FormStatus.SUBMITTED
+        )
+        .filter(models.Q(interview=interview) | models.Q(interview__isnull=True))
+        .values_list("evaluator_id", flat=True)
+    )
+    due = list(
+        InterviewParticipant.objects.select_for_update(of=("self",))
+        .select_related("user")
+        .filter(interview=interview, evaluation_reminder_sent_at__isnull=True)
+        .exclude(user_id__in=submitted)
+        .order_by("pk")
+    )
+    if not due:
+        return 0
+    application = interview.application
+    now = timezone.now()
+    for participant in due:
+        participant.evaluation_reminder_sent_at = now
+        participant.save(update_fields=["evaluation_reminder_sent_at", "updated_at"])
+        when = local_time_text(interview.start_at, interview.end_at, participant.user.timezone)
+        candidate_name = application.candidate.full_name or "the candidate"
+        text = (
+            f"Hello {participant.user.full_name or participant.user.email},\n\n"
+            f"Your evaluation of {candidate_name} for {application.job.title} (interview on {when}) "
+            "has not been submitted yet. Please fill in and submit your evaluation form."
+        )
+        send_email(
+            company=interview.company,
+            to=[participant.user.email],
+            subject=f"Evaluation overdue: {candidate_name} – {application.job.title}",
+            body_html="".join(f"<p>{escape(p)}</p>" for p in text.split("\n\n")),
+            body_text=text,
+            application=application,
+            kind="evaluation_reminder",
+            related=("interview", interview.pk),
+        )
+    _event("evaluation.reminder_sent", interview, None, {"user_ids": [p.user_id for p in due]})
+    return len(due)

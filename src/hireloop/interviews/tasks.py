@@ -1,6 +1,5 @@
-"""Background work of interviews: reminders and (interim) email delivery."""
+"""Background work of interviews: reminders before the start."""
 
-from django.core.mail import EmailMultiAlternatives
 from django_tasks import task
 
 
@@ -13,12 +12,8 @@ def send_interview_reminder(interview_id: int, sequence: int, start_timestamp: i
 
 
 @task(queue_name="email")
-def deliver_email(
-    *, to: list[str], subject: str, body_text: str, body_html: str, attachments: list[list[str]]
-) -> int:
-    """Deliver one email through Django's email backend (attachments are (name, text, mime type))."""
-    message = EmailMultiAlternatives(subject=subject, body=body_text, to=to)
-    message.attach_alternative(body_html, "text/html")
-    for file_name, content, mime_type in attachments:
-        message.attach(file_name, content, mime_type)
-    return message.send()
+def remind_overdue_evaluations(interview_id: int) -> int:
+    """Due EVALUATION_OVERDUE_HOURS after a completed interview; reminds each late interviewer once."""
+    from hireloop.interviews.services import remind_overdue_evaluations as remind
+
+    return remind(interview_id=interview_id)
