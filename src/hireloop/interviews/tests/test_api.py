@@ -200,9 +200,7 @@ def test_rescheduling_within_its_own_slot_is_not_a_conflict_with_itself(tenant, 
 
     assert response.status_code == 200
     assert response.json()["sequence"] == 1
-    assert set(InterviewParticipant.objects.values_list("start_at", flat=True)) == {
-        Interview.objects.get().start_at
-    }
+    assert set(InterviewParticipant.objects.values_list("start_at", flat=True)) == {Interview.objects.get().start_at}
 
 
 # --- lists -------------------------------------------------------------------------------------
