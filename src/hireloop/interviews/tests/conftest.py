@@ -1,6 +1,13 @@
 import pytest
 
+
 from hireloop.interviews.tests.helpers import make_application
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Test users need no Argon2 cost; the hasher is not under test here."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture
