@@ -1,6 +1,5 @@
 import pytest
 
-
 from hireloop.interviews.tests.helpers import make_application
 
 
