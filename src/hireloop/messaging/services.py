@@ -1221,7 +1221,7 @@ def receive_email(*, raw: bytes) -> Message | None:
     html_part = parsed.get_body(preferencelist=("html",))
     text_part = parsed.get_body(preferencelist=("plain",))
     body_text = text_part.get_content() if text_part is not None else ""
-    body_html = nh3.clean(html_part.get_content()) if html_part is not None else ""
+    body_html = nh3.clean(html_part.get_content()).strip() if html_part is not None else ""
     _, from_address = parseaddr(str(parsed.get("From") or ""))
     now = timezone.now()
     message = Message.objects.create(
