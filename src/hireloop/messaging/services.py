@@ -5,8 +5,10 @@ send_email(), send_sms() and cancel_scheduled(). Call them inside your own trans
 write Message rows and enqueue delivery on commit.
 """
 
+import contextlib
 import logging
 import smtplib
+import threading
 from datetime import datetime, timedelta
 from email.utils import make_msgid, parseaddr
 
@@ -524,19 +526,68 @@ def _delivery_failed(message: Message, exc: DeliveryError, *, expected_status: s
     return "failed"
 
 
-def _connection_for(account: MailAccount | None):
+# One open SMTP connection per sender and worker thread, reused across messages: a TCP+EHLO(+TLS+AUTH)
+# handshake per email would dominate delivery time.
+_smtp = threading.local()
+
+
+def _connection_key(account: MailAccount | None) -> tuple:
     if account is None or account.is_system or not account.smtp_host:
-        return get_connection()
-    return get_connection(
-        "django.core.mail.backends.smtp.EmailBackend",
-        host=account.smtp_host,
-        port=account.smtp_port or 587,
-        username=account.smtp_username or None,
-        password=crypto.decrypt(account.smtp_password_encrypted) or None,
-        use_tls=account.smtp_security == "starttls",
-        use_ssl=account.smtp_security == "ssl",
-        timeout=30,
-    )
+        return (
+            "default",
+            settings.EMAIL_BACKEND,
+            getattr(settings, "EMAIL_HOST", ""),
+            getattr(settings, "EMAIL_PORT", 0),
+        )
+    return ("account", account.pk, account.updated_at)
+
+
+def _connection_for(account: MailAccount | None):
+    pool = getattr(_smtp, "pool", None)
+    if pool is None:
+        pool = _smtp.pool = {}
+    key = _connection_key(account)
+    conn = pool.get(key)
+    if conn is None:
+        if key[0] == "default":
+            conn = get_connection()
+        else:
+            conn = get_connection(
+                "django.core.mail.backends.smtp.EmailBackend",
+                host=account.smtp_host,
+                port=account.smtp_port or 587,
+                username=account.smtp_username or None,
+                password=crypto.decrypt(account.smtp_password_encrypted) or None,
+                use_tls=account.smtp_security == "starttls",
+                use_ssl=account.smtp_security == "ssl",
+                timeout=30,
+            )
+        pool[key] = conn
+    return conn
+
+
+def _drop_connection(account: MailAccount | None) -> None:
+    conn = getattr(_smtp, "pool", {}).pop(_connection_key(account), None)
+    if conn is not None:
+        with contextlib.suppress(Exception):  # a broken connection may fail to close; it is discarded anyway
+            conn.close()
+
+
+def _send_pooled(message: Message) -> None:
+    """Send over the pooled connection; a connection the server dropped while idle is reopened once."""
+    for attempt in (1, 2):
+        conn = _connection_for(message.mail_account)
+        try:
+            conn.open()  # kept open after sending because we opened it
+            build_email(message, connection=conn).send(fail_silently=False)
+            return
+        except (smtplib.SMTPServerDisconnected, ConnectionError) as exc:
+            _drop_connection(message.mail_account)
+            if attempt == 2:
+                raise exc
+        except Exception:
+            _drop_connection(message.mail_account)
+            raise
 
 
 def build_email(message: Message, *, connection=None) -> EmailMultiAlternatives:
@@ -573,8 +624,7 @@ def build_email(message: Message, *, connection=None) -> EmailMultiAlternatives:
 
 def _transmit_email(message: Message) -> None:
     try:
-        email = build_email(message, connection=_connection_for(message.mail_account))
-        email.send(fail_silently=False)
+        _send_pooled(message)
     except smtplib.SMTPRecipientsRefused as exc:
         codes = [code for code, _ in exc.recipients.values()]
         raise DeliveryError(
