@@ -31,7 +31,9 @@ def commit(django_capture_on_commit_callbacks):
 class SmtpSink:
     """aiosmtpd on 127.0.0.1 keeping every received envelope."""
 
-    def __init__(self, credentials: tuple[str, str] | None = None) -> None:
+    def __init__(self, credentials: tuple[str, str] | None = None, delay: float = 0) -> None:
+        import asyncio
+
         from aiosmtpd.controller import Controller
         from aiosmtpd.smtp import AuthResult
 
@@ -41,6 +43,8 @@ class SmtpSink:
 
         class Handler:
             async def handle_DATA(self, server, session, envelope):
+                if delay:
+                    await asyncio.sleep(delay)  # a slow server: deliveries overlap
                 sink.envelopes.append(envelope)
                 return "250 OK"
 
