@@ -1062,7 +1062,7 @@ def cancel_candidate_notifications(*, company, actor, candidate) -> int:
 # --- mail accounts ------------------------------------------------------------------------
 
 
-def test_smtp_connection(
+def check_smtp_connection(
     *, host: str, port: int, security: str, username: str, password: str, timeout: float = 10
 ) -> str | None:
     """Connect (and log in) to an SMTP server; None when it works, else a reason without secrets."""
@@ -1121,7 +1121,7 @@ def connect_mail_account(
         raise NotFound("User not found")
     now = timezone.now()
     if test_connection:
-        error = test_smtp_connection(
+        error = check_smtp_connection(
             host=smtp_host, port=smtp_port, security=smtp_security, username=smtp_username, password=smtp_password
         )
         if error is not None:
