@@ -327,4 +327,4 @@ LOGGING = {
 # Hooks called by activity.record() for every event, in order (explicit, not signals).
 ACTIVITY_HOOKS: list[str] = []
 # API paths that take a raw (non-JSON) body, e.g. inbound MIME email.
-API_RAW_BODY_PATHS: list[str] = []
+API_RAW_BODY_PATHS: list[str] = ["/api/v2/messages/inbound/", "/api/v2/unsubscribe/"]

@@ -84,6 +84,9 @@ class Message(TenantModel):
     created_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     from_address = models.CharField(max_length=320, blank=True)  # email header or E.164 phone
     to = models.JSONField(default=list)  # emails, or one E.164 phone for SMS
+    # The other party (first recipient of an outbound message, sender of an inbound one), lower-cased:
+    # how an inbound SMS finds the conversation it answers.
+    counterpart = models.CharField(max_length=320, blank=True)
     cc = models.JSONField(default=list)
     bcc = models.JSONField(default=list)
     subject = models.CharField(max_length=998, blank=True)
@@ -116,6 +119,7 @@ class Message(TenantModel):
             models.Index(fields=["company", "mail_account", "-scheduled_at"], name="message_account"),
             models.Index(fields=["company", "related_type", "related_id"], name="message_related"),
             models.Index(fields=["status", "scheduled_at"], name="message_due"),
+            models.Index(fields=["channel", "counterpart", "-created_at"], name="message_counterpart"),
         ]
 
     def __str__(self) -> str:
