@@ -12,7 +12,7 @@ spread over a year, then prints:
   interviews through the interview table (join + status filter) instead of the participant index;
 - scheduling: interviews booked per second through `schedule_interview` (conflict check, row
   locks, events, invitation emails written), against the same calls with `allow_conflict`
-  (no conflict query) as the baseline.
+  (no conflict query) as the baseline, and the conflict check alone (lock + overlap query).
 """
 
 import argparse
@@ -82,9 +82,7 @@ def seed(*, interviews: int, interviewers: int, origin: datetime):
     Membership.objects.bulk_create([Membership(user=u, company=company, role="interviewer") for u in users])
     WorkingHours.objects.bulk_create(
         [
-            WorkingHours(
-                company=company, user=u, weekday=d, start_time=wall(9), end_time=wall(17), timezone=u.timezone
-            )
+            WorkingHours(company=company, user=u, weekday=d, start_time=wall(9), end_time=wall(17), timezone=u.timezone)
             for u in users
             for d in range(5)
         ]
@@ -145,9 +143,7 @@ def baseline_availability(*, company, user, start, end) -> list:
     from hireloop.interviews.selectors import working_intervals
 
     busy = list(
-        Interview.objects.filter(
-            company=company, participants__user=user, start_at__lt=end, end_at__gt=start
-        )
+        Interview.objects.filter(company=company, participants__user=user, start_at__lt=end, end_at__gt=start)
         .exclude(status=InterviewStatus.CANCELLED)
         .order_by("start_at", "pk")
         .values("pk", "start_at", "end_at", "type", "status")
@@ -213,6 +209,25 @@ def bench_scheduling(company, users, applications, count: int, origin: datetime)
     print(f"  conflict-checked / baseline: {ratio:.2f}x")
 
 
+def bench_conflict_check(company, users, count: int, origin: datetime) -> None:
+    """The conflict check alone (what scheduling adds per call), in checks per second."""
+    from django.db import transaction
+
+    from hireloop.interviews.services import _lock_interviewers, find_conflicts
+
+    rng = random.Random(13)
+    began = time.perf_counter()
+    found = 0
+    for _ in range(count):
+        start = origin + timedelta(minutes=30 * rng.randrange(0, 365 * 48))
+        ids = [u.pk for u in rng.sample(users, 2)]
+        with transaction.atomic():
+            _lock_interviewers(company=company, user_ids=ids)
+            found += bool(find_conflicts(company=company, user_ids=ids, start=start, end=start + timedelta(hours=1)))
+    elapsed = time.perf_counter() - began
+    print(f"  conflict check alone (lock + query, own transaction): {count / elapsed:7.1f} checks/s ({found} busy)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--interviews", type=int, default=20_000)
@@ -236,6 +251,7 @@ def main() -> None:
     bench_availability(company, users, origin + timedelta(days=120), args.rounds)
     print(f"scheduling {args.schedule} interviews (2 interviewers each, invitations written)")
     bench_scheduling(company, users, applications, args.schedule, origin)
+    bench_conflict_check(company, users, args.schedule * 5, origin)
 
 
 if __name__ == "__main__":

@@ -196,9 +196,9 @@ def _notify(
     attach_calendar: bool = True,
 ) -> int:
     """Email the candidate and each interviewer their own copy, with times in their own zone."""
-    if participants is None:
-        participants = list(interview.participants.select_related("user").order_by("pk"))
     everyone = list(interview.participants.select_related("user").order_by("pk"))
+    if participants is None:
+        participants = everyone
     application = interview.application
     candidate = application.candidate
     job = application.job
