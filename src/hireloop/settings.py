@@ -257,6 +257,12 @@ LOGIN_FAILURE_WINDOW_SECONDS = env_int("LOGIN_FAILURE_WINDOW_SECONDS", 15 * 60)
 FEEDBACK_PER_HOUR = env_int("FEEDBACK_PER_HOUR", 5)
 IDEMPOTENCY_TTL_SECONDS = env_int("IDEMPOTENCY_TTL_SECONDS", 24 * 3600)
 
+# --- interviews and evaluations ---------------------------------------------------------
+# Reminder email this many minutes before an interview starts (0 = no reminders).
+INTERVIEW_REMINDER_MINUTES = env_int("INTERVIEW_REMINDER_MINUTES", 60)
+# Interviewers who have not submitted an evaluation this long after a completed interview get one reminder.
+EVALUATION_OVERDUE_HOURS = env_int("EVALUATION_OVERDUE_HOURS", 24)
+
 # --- email ------------------------------------------------------------------------------
 EMAIL_URL = env("EMAIL_URL")
 if EMAIL_URL:

@@ -51,12 +51,6 @@ class MessageOut(Schema):
     updated_at: UnixTime
 
 
-def _times(value):
-    if value is None or isinstance(value, int | str):
-        return value
-    raise ValueError("Must be Unix seconds or an ISO-8601 date-time.")
-
-
 class MessageIn(Schema):
     to: list[str] = Field(..., min_length=1)
     subject: str = Field(..., min_length=1, max_length=998)

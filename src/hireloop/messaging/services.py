@@ -5,8 +5,10 @@ send_email(), send_sms() and cancel_scheduled(). Call them inside your own trans
 write Message rows and enqueue delivery on commit.
 """
 
+import contextlib
 import logging
 import smtplib
+import threading
 from datetime import datetime, timedelta
 from email.utils import make_msgid, parseaddr
 
@@ -394,100 +396,198 @@ def _touch_candidate(candidate_id: int | None, when: datetime) -> None:
     Candidate.objects.filter(pk=candidate_id).update(last_message_at=when)
 
 
-def _claim(message_id: int) -> Message | None:
-    """Take the message for sending under a row lock; None if it is not (or no longer) ours to send."""
-    now = timezone.now()
+def _lock_due(message_id: int, now: datetime) -> Message | None:
+    """Lock the message row (skipping it if another worker holds it); None unless it is due for sending now."""
     skip_locked = connection.features.has_select_for_update_skip_locked
-    with transaction.atomic():
-        message = (
-            Message.objects.select_for_update(skip_locked=skip_locked, of=("self",))
-            .select_related("mail_account", "company")
-            .filter(pk=message_id, direction=Direction.OUTBOUND)
-            .first()
-        )
-        if message is None:
-            return None  # gone, or another worker holds the lock right now
-        lease = timedelta(seconds=conf.sending_lease_seconds())
-        claimed_at = message.claimed_at
-        abandoned = message.status == MessageStatus.SENDING and claimed_at is not None and claimed_at < now - lease
-        if message.status != MessageStatus.SCHEDULED and not abandoned:
-            return None  # cancelled, sent, failed, or being sent by another worker
-        if message.scheduled_at and message.scheduled_at > now:
-            return None  # rescheduled later: the task enqueued for the new time will send it
-        if message.next_attempt_at and message.next_attempt_at > now:
-            return None
-        message.status = MessageStatus.SENDING
-        message.claimed_at = now
-        message.attempts += 1
-        message.save(update_fields=["status", "claimed_at", "attempts", "updated_at"])
+    message = (
+        Message.objects.select_for_update(skip_locked=skip_locked, of=("self",))
+        .select_related("mail_account", "company")
+        .filter(pk=message_id, direction=Direction.OUTBOUND)
+        .first()
+    )
+    if message is None:
+        return None  # gone, or another worker holds the lock right now
+    lease = timedelta(seconds=conf.sending_lease_seconds())
+    claimed_at = message.claimed_at
+    abandoned = message.status == MessageStatus.SENDING and claimed_at is not None and claimed_at < now - lease
+    if message.status != MessageStatus.SCHEDULED and not abandoned:
+        return None  # cancelled, sent, failed, suppressed, or being sent by another worker
+    if message.scheduled_at and message.scheduled_at > now:
+        return None  # rescheduled later: the task enqueued for the new time will send it
+    if message.next_attempt_at and message.next_attempt_at > now:
+        return None
     return message
 
 
+def _transmit(message: Message) -> None:
+    if message.channel == Channel.SMS:
+        _transmit_sms(message)
+    else:
+        _transmit_email(message)
+
+
+def _mark_sent(message: Message, now: datetime) -> None:
+    message.status = MessageStatus.SENT
+    message.sent_at = now
+    message.failure_reason = ""
+    message.next_attempt_at = None
+    message.save(
+        update_fields=[
+            "status",
+            "sent_at",
+            "claimed_at",
+            "attempts",
+            "provider_id",
+            "from_address",
+            "failure_reason",
+            "next_attempt_at",
+            "updated_at",
+        ]
+    )
+    _record("message.sent", message, attempts=message.attempts)
+    _touch_candidate(message.candidate_id, now)
+
+
+class _SendFailed(Exception):
+    def __init__(self, message: Message, error: DeliveryError):
+        self.message, self.error = message, error
+
+
 def deliver(*, message_id: int) -> str:
-    """Send one due message at most once per claim; retry provider failures with backoff."""
-    message = _claim(message_id)
-    if message is None:
-        return "skipped"
-    try:
-        if message.channel == Channel.SMS:
-            _transmit_sms(message)
-        else:
-            _transmit_email(message)
-    except DeliveryError as exc:
-        return _delivery_failed(message, exc)
-    now = timezone.now()
+    """Send one due message, never twice and never after it was cancelled; retry failures with backoff.
+
+    PostgreSQL: the row stays locked while the provider is called, and "sent" is written in that same
+    transaction, so a worker killed mid-send rolls back and the message is sent again by the next worker
+    (a duplicate only if the process dies between the provider's acceptance and COMMIT).
+    SQLite (one writer at a time, so no lock may be held across network calls): the message is claimed
+    as `sending` first; a claim older than MESSAGE_SENDING_LEASE_SECONDS is retried by requeue_stalled().
+    """
+    if connection.features.has_select_for_update_skip_locked:
+        try:
+            with transaction.atomic():
+                now = timezone.now()
+                message = _lock_due(message_id, now)
+                if message is None:
+                    return "skipped"
+                message.attempts += 1
+                message.claimed_at = now
+                try:
+                    _transmit(message)
+                except DeliveryError as exc:
+                    raise _SendFailed(message, exc) from None
+                _mark_sent(message, now)
+            return "sent"
+        except _SendFailed as failure:
+            return _delivery_failed(failure.message, failure.error, expected_status=MessageStatus.SCHEDULED)
+
     with transaction.atomic():
-        updated = Message.objects.filter(pk=message.pk, status=MessageStatus.SENDING).update(
-            status=MessageStatus.SENT,
-            sent_at=now,
-            provider_id=message.provider_id,
-            from_address=message.from_address,
-            failure_reason="",
-            next_attempt_at=None,
-            updated_at=now,
-        )
-        if updated:
-            message.status = MessageStatus.SENT
-            _record("message.sent", message, attempts=message.attempts)
-            _touch_candidate(message.candidate_id, now)
+        message = _lock_due(message_id, timezone.now())
+        if message is None:
+            return "skipped"
+        message.status = MessageStatus.SENDING
+        message.claimed_at = timezone.now()
+        message.attempts += 1
+        message.save(update_fields=["status", "claimed_at", "attempts", "updated_at"])
+    try:
+        _transmit(message)
+    except DeliveryError as exc:
+        return _delivery_failed(message, exc, expected_status=MessageStatus.SENDING)
+    with transaction.atomic():
+        # Still our claim? (A lease that expired may have been taken over; then the other worker records it.)
+        if Message.objects.filter(pk=message.pk, status=MessageStatus.SENDING, claimed_at=message.claimed_at).exists():
+            _mark_sent(message, timezone.now())
     return "sent"
 
 
-def _delivery_failed(message: Message, exc: DeliveryError) -> str:
+def _delivery_failed(message: Message, exc: DeliveryError, *, expected_status: str) -> str:
     now = timezone.now()
     reason = exc.reason[:500]
+    retry = exc.retryable and message.attempts < conf.max_attempts()
     with transaction.atomic():
-        if exc.retryable and message.attempts < conf.max_attempts():
-            delay = conf.retry_base_seconds() * 2 ** (message.attempts - 1)
-            message.status = MessageStatus.SCHEDULED
-            message.next_attempt_at = now + timedelta(seconds=delay)
-            message.failure_reason = reason
-            message.save(update_fields=["status", "next_attempt_at", "failure_reason", "updated_at"])
+        fields = {"attempts": message.attempts, "failure_reason": reason, "updated_at": now}
+        if retry:
+            fields.update(
+                status=MessageStatus.SCHEDULED,
+                next_attempt_at=now + timedelta(seconds=conf.retry_base_seconds() * 2 ** (message.attempts - 1)),
+            )
+        else:
+            fields.update(status=MessageStatus.FAILED, failed_at=now)
+        # Only if nothing changed it meanwhile (e.g. another worker sent it after our rollback).
+        if not Message.objects.filter(pk=message.pk, status=expected_status).update(**fields):
+            return "skipped"
+        for name, value in fields.items():
+            setattr(message, name, value)
+        if retry:
             _record("message.retry_scheduled", message, reason=reason, attempts=message.attempts)
             _enqueue_delivery(message, when=message.next_attempt_at)
             return "retry"
-        message.status = MessageStatus.FAILED
-        message.failed_at = now
-        message.failure_reason = reason
-        message.save(update_fields=["status", "failed_at", "failure_reason", "updated_at"])
         _record("message.failed", message, reason=reason, attempts=message.attempts)
     logger.warning("message %s failed after %s attempts: %s", message.pk, message.attempts, reason)
     return "failed"
 
 
-def _connection_for(account: MailAccount | None):
+# One open SMTP connection per sender and worker thread, reused across messages: a TCP+EHLO(+TLS+AUTH)
+# handshake per email would dominate delivery time.
+_smtp = threading.local()
+
+
+def _connection_key(account: MailAccount | None) -> tuple:
     if account is None or account.is_system or not account.smtp_host:
-        return get_connection()
-    return get_connection(
-        "django.core.mail.backends.smtp.EmailBackend",
-        host=account.smtp_host,
-        port=account.smtp_port or 587,
-        username=account.smtp_username or None,
-        password=crypto.decrypt(account.smtp_password_encrypted) or None,
-        use_tls=account.smtp_security == "starttls",
-        use_ssl=account.smtp_security == "ssl",
-        timeout=30,
-    )
+        return (
+            "default",
+            settings.EMAIL_BACKEND,
+            getattr(settings, "EMAIL_HOST", ""),
+            getattr(settings, "EMAIL_PORT", 0),
+        )
+    return ("account", account.pk, account.updated_at)
+
+
+def _connection_for(account: MailAccount | None):
+    pool = getattr(_smtp, "pool", None)
+    if pool is None:
+        pool = _smtp.pool = {}
+    key = _connection_key(account)
+    conn = pool.get(key)
+    if conn is None:
+        if key[0] == "default":
+            conn = get_connection()
+        else:
+            conn = get_connection(
+                "django.core.mail.backends.smtp.EmailBackend",
+                host=account.smtp_host,
+                port=account.smtp_port or 587,
+                username=account.smtp_username or None,
+                password=crypto.decrypt(account.smtp_password_encrypted) or None,
+                use_tls=account.smtp_security == "starttls",
+                use_ssl=account.smtp_security == "ssl",
+                timeout=30,
+            )
+        pool[key] = conn
+    return conn
+
+
+def _drop_connection(account: MailAccount | None) -> None:
+    conn = getattr(_smtp, "pool", {}).pop(_connection_key(account), None)
+    if conn is not None:
+        with contextlib.suppress(Exception):  # a broken connection may fail to close; it is discarded anyway
+            conn.close()
+
+
+def _send_pooled(message: Message) -> None:
+    """Send over the pooled connection; a connection the server dropped while idle is reopened once."""
+    for attempt in (1, 2):
+        conn = _connection_for(message.mail_account)
+        try:
+            conn.open()  # kept open after sending because we opened it
+            build_email(message, connection=conn).send(fail_silently=False)
+            return
+        except (smtplib.SMTPServerDisconnected, ConnectionError) as exc:
+            _drop_connection(message.mail_account)
+            if attempt == 2:
+                raise exc
+        except Exception:
+            _drop_connection(message.mail_account)
+            raise
 
 
 def build_email(message: Message, *, connection=None) -> EmailMultiAlternatives:
@@ -524,8 +624,7 @@ def build_email(message: Message, *, connection=None) -> EmailMultiAlternatives:
 
 def _transmit_email(message: Message) -> None:
     try:
-        email = build_email(message, connection=_connection_for(message.mail_account))
-        email.send(fail_silently=False)
+        _send_pooled(message)
     except smtplib.SMTPRecipientsRefused as exc:
         codes = [code for code, _ in exc.recipients.values()]
         raise DeliveryError(
@@ -963,7 +1062,7 @@ def cancel_candidate_notifications(*, company, actor, candidate) -> int:
 # --- mail accounts ------------------------------------------------------------------------
 
 
-def test_smtp_connection(
+def check_smtp_connection(
     *, host: str, port: int, security: str, username: str, password: str, timeout: float = 10
 ) -> str | None:
     """Connect (and log in) to an SMTP server; None when it works, else a reason without secrets."""
@@ -1022,7 +1121,7 @@ def connect_mail_account(
         raise NotFound("User not found")
     now = timezone.now()
     if test_connection:
-        error = test_smtp_connection(
+        error = check_smtp_connection(
             host=smtp_host, port=smtp_port, security=smtp_security, username=smtp_username, password=smtp_password
         )
         if error is not None:
@@ -1221,7 +1320,7 @@ def receive_email(*, raw: bytes) -> Message | None:
     html_part = parsed.get_body(preferencelist=("html",))
     text_part = parsed.get_body(preferencelist=("plain",))
     body_text = text_part.get_content() if text_part is not None else ""
-    body_html = nh3.clean(html_part.get_content()) if html_part is not None else ""
+    body_html = nh3.clean(html_part.get_content()).strip() if html_part is not None else ""
     _, from_address = parseaddr(str(parsed.get("From") or ""))
     now = timezone.now()
     message = Message.objects.create(

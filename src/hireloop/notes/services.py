@@ -6,7 +6,6 @@ from django.utils.html import escape
 
 from hireloop.accounts.models import Membership, Role
 from hireloop.activity.services import record
-from hireloop.core.context import public_base_url
 from hireloop.core.errors import Forbidden, ValidationFailed
 from hireloop.notes.models import Note, Visibility
 
@@ -40,7 +39,6 @@ def _notify_mentions(*, company, actor, note: Note, user_ids: list[int]) -> None
     users = _members(company, user_ids, field="mention_user_ids")
     author = note.author.full_name or note.author.email if note.author else company.name
     name = note.candidate.full_name or note.candidate.alias
-    link = f"{public_base_url()}/candidates/{note.candidate.alias}"
     for user in users.values():
         if actor is not None and user.pk == actor.pk:
             continue
@@ -49,8 +47,8 @@ def _notify_mentions(*, company, actor, note: Note, user_ids: list[int]) -> None
             to=[user.email],
             subject=f"{author} mentioned you in a note on {name}",
             body_html=(
-                f"<p>{escape(author)} mentioned you in a note on "
-                f'<a href="{escape(link)}">{escape(name)}</a>:</p><blockquote>{note.body}</blockquote>'
+                f"<p>{escape(author)} mentioned you in a note on {escape(name)} "
+                f"(candidate {escape(note.candidate.alias)}):</p><blockquote>{note.body}</blockquote>"
             ),
             actor=actor,
             kind="note_mention",

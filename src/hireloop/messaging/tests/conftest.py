@@ -1,7 +1,6 @@
 """Fixtures of the messaging tests: candidates, on-commit execution, a loopback SMTP server."""
 
 import socket
-import threading
 
 import pytest
 
@@ -32,22 +31,38 @@ def commit(django_capture_on_commit_callbacks):
 class SmtpSink:
     """aiosmtpd on 127.0.0.1 keeping every received envelope."""
 
-    def __init__(self) -> None:
+    def __init__(self, credentials: tuple[str, str] | None = None, delay: float = 0) -> None:
+        import asyncio
+
         from aiosmtpd.controller import Controller
+        from aiosmtpd.smtp import AuthResult
 
         self.envelopes: list = []
+        self.logins: list[str] = []
         sink = self
 
         class Handler:
             async def handle_DATA(self, server, session, envelope):
+                if delay:
+                    await asyncio.sleep(delay)  # a slow server: deliveries overlap
                 sink.envelopes.append(envelope)
                 return "250 OK"
 
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
             self.port = probe.getsockname()[1]
-        self.controller = Controller(Handler(), hostname="127.0.0.1", port=self.port)
-        self.lock = threading.Lock()
+
+        def authenticator(server, session, envelope, mechanism, auth_data):
+            login, password = auth_data.login.decode(), auth_data.password.decode()
+            ok = credentials is not None and (login, password) == credentials
+            if ok:
+                sink.logins.append(login)
+            return AuthResult(success=ok, handled=False)
+
+        extra = {}
+        if credentials is not None:
+            extra = {"authenticator": authenticator, "auth_require_tls": False, "auth_required": True}
+        self.controller = Controller(Handler(), hostname="127.0.0.1", port=self.port, **extra)
 
     def messages(self):
         import email
@@ -59,6 +74,17 @@ class SmtpSink:
 @pytest.fixture
 def smtp_server():
     sink = SmtpSink()
+    sink.controller.start()
+    try:
+        yield sink
+    finally:
+        sink.controller.stop()
+
+
+@pytest.fixture
+def auth_smtp_server():
+    """A loopback SMTP server that requires AUTH (user "mailer", password "s3cret-Pa55")."""
+    sink = SmtpSink(credentials=("mailer", "s3cret-Pa55"))
     sink.controller.start()
     try:
         yield sink
