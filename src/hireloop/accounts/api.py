@@ -209,7 +209,8 @@ def list_users(request, query: Query[schemas.UsersQuery]):
     ctx: AuthContext = request.auth
     ctx.require("view_team")
     page = paginate(selectors.team_members(company=ctx.company), key="users", page=query.page, size=query.size)
-    page["users"] = [_user_out(m.user, m.role) for m in page["users"]]
+    senders = _default_mail_account_ids([m.user for m in page["users"]], ctx.company)
+    page["users"] = [_user_out(m.user, m.role) | {"default_mail_account_id": senders[m.user_id]} for m in page["users"]]
     return page
 
 
@@ -218,7 +219,16 @@ def get_user(request, user_id: int):
     ctx: AuthContext = request.auth
     ctx.require("view_team")
     membership = selectors.get_member(company=ctx.company, user_id=user_id)
-    return _user_out(membership.user, membership.role)
+    out = _user_out(membership.user, membership.role)
+    out["default_mail_account_id"] = _default_mail_account_ids([membership.user], ctx.company)[membership.user_id]
+    return out
+
+
+def _default_mail_account_ids(users: list[User], company: Company) -> dict[int, int]:
+    """The sender each user's messages go out from by default (usable as from_account_id)."""
+    from hireloop.messaging.selectors import default_mail_account_ids
+
+    return default_mail_account_ids(users=users, company=company)
 
 
 class InviteIn(Schema):

@@ -37,3 +37,21 @@ def test_disconnect_erases_the_stored_password(api, tenant):
     assert api.get(f"/users/{tenant.user.pk}/mail-accounts").json()["mail_accounts"] == []
     system = api.get("/companies/mail-accounts").json()["mail_accounts"][0]
     assert api.delete(f"/mail-accounts/{system['id']}").status_code == 409
+
+
+def test_get_user_shows_the_default_mail_account_usable_as_from_account_id(api, tenant, candidate):
+    company_sender = api.get(f"/users/{tenant.user.pk}").json()["default_mail_account_id"]
+    assert MailAccount.objects.get(pk=company_sender).is_system is True
+    own = api.post(
+        f"/users/{tenant.user.pk}/mail-accounts",
+        {"email": "me@acme.example", "smtp_host": "127.0.0.1", "test_connection": False, "is_default": True},
+    ).json()
+    assert api.get(f"/users/{tenant.user.pk}").json()["default_mail_account_id"] == own["id"]
+    listed = {u["id"]: u["default_mail_account_id"] for u in api.get("/users").json()["users"]}
+    assert listed[tenant.user.pk] == own["id"]
+    sent = api.post(
+        f"/candidates/{candidate.pk}/messages",
+        {"to": [candidate.email], "subject": "Hi", "body": "<p>Hi</p>", "from_account_id": own["id"]},
+    )
+    assert sent.status_code == 201
+    assert sent.json()["from_account_id"] == own["id"]
