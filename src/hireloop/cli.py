@@ -57,18 +57,28 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 def cmd_worker(args: argparse.Namespace) -> int:
     _setup()
+    from django.conf import settings
     from django.core.management import call_command
 
-    call_command(
-        "db_worker",
-        queue_name="*",
-        interval=args.interval,
-        reload=False,
-        startup_delay=True,
-        verbosity=1,
-        **({"max_tasks": args.max_tasks} if args.max_tasks else {}),
-        **({"batch": True} if args.batch else {}),
-    )
+    from hireloop.core.sweeps import run_sweeps, start_sweeper
+
+    # Re-enqueue work lost with a dead worker: once now (also in --batch mode), then periodically.
+    run_sweeps()
+    stop_sweeper = None if args.batch else start_sweeper(settings.WORKER_SWEEP_INTERVAL_SECONDS)
+    try:
+        call_command(
+            "db_worker",
+            queue_name="*",
+            interval=args.interval,
+            reload=False,
+            startup_delay=True,
+            verbosity=1,
+            **({"max_tasks": args.max_tasks} if args.max_tasks else {}),
+            **({"batch": True} if args.batch else {}),
+        )
+    finally:
+        if stop_sweeper is not None:
+            stop_sweeper.set()
     return 0
 
 

@@ -214,6 +214,10 @@ TASKS = {
         "QUEUES": ["default", "email", "webhooks", "ai"],
     }
 }
+# Every `hireloop worker` runs these sweeps this often (0 = never): each re-enqueues work that a
+# killed worker had claimed and lost, e.g. a message being delivered.
+WORKER_SWEEP_INTERVAL_SECONDS = env_int("WORKER_SWEEP_INTERVAL_SECONDS", 30)
+WORKER_SWEEPS = ["hireloop.messaging.services.requeue_stalled"]
 
 # --- auth -------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -283,6 +287,37 @@ else:
     EMAIL_BACKEND = "hireloop.core.email.OutboxEmailBackend"
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Hireloop <no-reply@hireloop.local>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# --- messaging (email and SMS to candidates) -------------------------------------------
+# A message written by a person goes out this many seconds after it was written unless it
+# has an explicit scheduled_at: the window in which it can still be edited or cancelled.
+MESSAGE_CANCEL_WINDOW_SECONDS = env_int("MESSAGE_CANCEL_WINDOW_SECONDS", 15 * 60)
+# Provider failures are retried after MESSAGE_RETRY_BASE_SECONDS, doubled each time, until
+# MESSAGE_MAX_ATTEMPTS attempts; then the message is `failed` with the reason.
+MESSAGE_MAX_ATTEMPTS = env_int("MESSAGE_MAX_ATTEMPTS", 5)
+MESSAGE_RETRY_BASE_SECONDS = env_int("MESSAGE_RETRY_BASE_SECONDS", 60)
+# A delivery claimed by a worker that died is taken over after this many seconds.
+MESSAGE_SENDING_LEASE_SECONDS = env_int("MESSAGE_SENDING_LEASE_SECONDS", 600)
+# Shared secret of POST /api/v2/messages/inbound/email (header X-Hireloop-Inbound-Secret);
+# unset = the inbound endpoint answers 404.
+INBOUND_EMAIL_SECRET = env("INBOUND_EMAIL_SECRET")
+SMS_PROVIDER = (env("SMS_PROVIDER", "outbox") or "outbox").lower()
+TWILIO_ACCOUNT_SID = env("TWILIO_ACCOUNT_SID")
+TWILIO_AUTH_TOKEN = env("TWILIO_AUTH_TOKEN")
+TWILIO_FROM_NUMBER = env("TWILIO_FROM_NUMBER")
+TWILIO_API_BASE_URL = env("TWILIO_API_BASE_URL")  # only to point the SDK at another host
+if SMS_PROVIDER not in ("outbox", "twilio"):
+    raise ImproperlyConfigured("SMS_PROVIDER must be 'outbox' (the default: SMS kept in the outbox) or 'twilio'.")
+if SMS_PROVIDER == "twilio" and not (TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN and TWILIO_FROM_NUMBER):
+    raise ImproperlyConfigured(
+        "SMS_PROVIDER=twilio needs TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_FROM_NUMBER "
+        "(E.164, e.g. +15551234567)."
+    )
+for _name in ("MESSAGE_CANCEL_WINDOW_SECONDS", "MESSAGE_RETRY_BASE_SECONDS"):
+    if globals()[_name] < 0:
+        raise ImproperlyConfigured(f"{_name} must be 0 or more")
+if MESSAGE_MAX_ATTEMPTS < 1 or MESSAGE_SENDING_LEASE_SECONDS < 1:
+    raise ImproperlyConfigured("MESSAGE_MAX_ATTEMPTS and MESSAGE_SENDING_LEASE_SECONDS must be 1 or more")
 
 # --- files ------------------------------------------------------------------------------
 MEDIA_ROOT = str(Path(env("STORAGE_LOCAL_ROOT", str(DATA_DIR / "media"))))

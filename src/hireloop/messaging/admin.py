@@ -1,8 +1,9 @@
 """Back office: the message outbox (every email and SMS, its status and failure reason) and mail accounts."""
 
 from django.contrib import admin
+from django.utils.html import format_html
 
-from hireloop.messaging.models import EmailTemplate, MailAccount, Message, NotificationTemplate, OptOut
+from hireloop.messaging.models import Channel, EmailTemplate, MailAccount, Message, NotificationTemplate, OptOut
 
 
 @admin.register(Message)
@@ -14,10 +15,20 @@ class MessageAdmin(admin.ModelAdmin):
     search_fields = ("subject", "counterpart", "message_id")
     date_hierarchy = "created_at"
     raw_id_fields = ("candidate", "application", "mail_account", "created_by", "reply_to_message")
-    readonly_fields = [f.name for f in Message._meta.fields]
+    readonly_fields = ["preview", *[f.name for f in Message._meta.fields]]
 
     def has_add_permission(self, request) -> bool:
         return False
+
+    @admin.display(description="preview")
+    def preview(self, message: Message) -> str:
+        """The email as the candidate sees it, in a sandboxed frame (its HTML is never run in this page)."""
+        if message.channel != Channel.EMAIL or not message.body_html:
+            return format_html("<pre style='white-space:pre-wrap'>{}</pre>", message.body_text)
+        return format_html(
+            "<iframe sandbox srcdoc=\"{}\" style='width:100%;min-height:20em;border:1px solid #ccc'></iframe>",
+            message.body_html,
+        )
 
 
 @admin.register(MailAccount)

@@ -1,4 +1,4 @@
-"""Messaging settings: read from Django settings when set there, else from the environment.
+"""Messaging settings, read at call time (so tests may change them); declared in hireloop/settings.py.
 
 SMS_PROVIDER                     outbox (default) | twilio
 TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, TWILIO_FROM_NUMBER, TWILIO_API_BASE_URL (optional)
@@ -9,16 +9,12 @@ MESSAGE_SENDING_LEASE_SECONDS    a claim older than this is considered abandoned
 INBOUND_EMAIL_SECRET             shared secret of the inbound email endpoint (unset = endpoint disabled)
 """
 
-import os
-
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
 
 def get(name: str, default=None):
-    if hasattr(settings, name):
-        return getattr(settings, name)
-    value = os.environ.get(name)
+    value = getattr(settings, name, None)
     return default if value in (None, "") else value
 
 

@@ -648,24 +648,61 @@ def _transmit_sms(message: Message) -> None:
     message.from_address = result.from_number or message.from_address
 
 
+def _pending_deliveries(*, now: datetime, lease: timedelta) -> set[int] | None:
+    """Ids of messages with a delivery task still queued or running within the lease; None if unknowable.
+
+    Known only with the database task backend; a task a dead worker was running stays RUNNING forever,
+    so a running task older than the lease counts as lost.
+    """
+    if settings.TASKS.get("default", {}).get("BACKEND") != "django_tasks_db.DatabaseBackend":
+        return None
+    from django.db.models import Q
+    from django_tasks.base import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    from hireloop.messaging.tasks import deliver_message
+
+    rows = (
+        DBTaskResult.objects.filter(task_path=deliver_message.module_path)
+        .filter(Q(status=TaskResultStatus.READY) | Q(status=TaskResultStatus.RUNNING, started_at__gte=now - lease))
+        .values_list("args_kwargs", flat=True)
+    )
+    pending = set()
+    for args_kwargs in rows.iterator(chunk_size=2000):
+        args = args_kwargs.get("args") or [args_kwargs.get("kwargs", {}).get("message_id")]
+        pending.add(args[0])
+    return pending
+
+
 def requeue_stalled(*, now: datetime | None = None) -> int:
     """Enqueue delivery again for due messages whose task was lost (e.g. a worker killed mid-run).
 
-    Safe to run any time: delivery re-checks status under a row lock.
+    Run by every `hireloop worker` every WORKER_SWEEP_INTERVAL_SECONDS (and by `hireloop manage
+    messaging_recover`). Safe to run any time and from several processes at once: delivery re-checks
+    status under a row lock, so a message enqueued twice is still sent once.
     """
-    now = now or timezone.now()
-    lease = timedelta(seconds=conf.sending_lease_seconds())
     from django.db.models import Q
 
-    stalled = Message.objects.filter(direction=Direction.OUTBOUND).filter(
-        Q(status=MessageStatus.SCHEDULED, scheduled_at__lte=now - lease)
-        | Q(status=MessageStatus.SENDING, claimed_at__lt=now - lease)
-    )
-    ids = list(stalled.values_list("pk", flat=True).order_by("pk")[:10_000])
     from hireloop.messaging.tasks import deliver_message
 
+    now = now or timezone.now()
+    lease = timedelta(seconds=conf.sending_lease_seconds())
+    pending = _pending_deliveries(now=now, lease=lease)
+    # Without knowing which tasks are queued, a scheduled message counts as lost only a lease after it was due.
+    due_before = now if pending is not None else now - lease
+    stalled = Message.objects.filter(direction=Direction.OUTBOUND).filter(
+        Q(
+            status=MessageStatus.SCHEDULED,
+            scheduled_at__lte=due_before,
+        )
+        & (Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=due_before))
+        | Q(status=MessageStatus.SENDING, claimed_at__lt=now - lease)
+    )
+    ids = [pk for pk in stalled.values_list("pk", flat=True).order_by("pk")[:10_000] if pk not in (pending or ())]
     for pk in ids:
         deliver_message.enqueue(pk)
+    if ids:
+        logger.warning("re-enqueued delivery of %d message(s) whose task was lost", len(ids))
     return len(ids)
 
 
