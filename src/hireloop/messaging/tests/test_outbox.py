@@ -48,3 +48,26 @@ def test_outbox_is_for_staff_only(tenant, client):
     response = client.get("/admin/messaging/message/")
     assert response.status_code == 302
     assert response["Location"].startswith("/admin/login/")
+
+
+def test_demo_conversation_is_delivered_to_the_outbox(tenant, settings, django_capture_on_commit_callbacks, run_tasks):
+    from hireloop.messaging import demo
+
+    settings.EMAIL_BACKEND = "hireloop.core.email.OutboxEmailBackend"
+    with django_capture_on_commit_callbacks(execute=True):
+        demo.load(company=tenant.company, admin=tenant.user)
+        demo.load(company=tenant.company, admin=tenant.user)  # idempotent
+    run_tasks()
+    statuses = sorted(Message.objects.filter(company=tenant.company).values_list("direction", "channel", "status"))
+    assert statuses == [
+        ("inbound", "email", "received"),
+        ("outbound", "email", "scheduled"),
+        ("outbound", "email", "scheduled"),
+        ("outbound", "email", "sent"),
+        ("outbound", "sms", "sent"),
+    ]
+    assert OutboxEmail.objects.count() == 1
+    assert tenant.api.get("/email-templates").json()["pagination"]["total_count"] == 3
+    reply = Message.objects.get(company=tenant.company, direction="inbound")
+    thread = tenant.api.get(f"/candidates/{reply.candidate_id}/messages").json()["messages"]
+    assert [m["status"] for m in thread] == ["scheduled", "received", "sent"]  # newest first, reply included

@@ -122,3 +122,22 @@ def test_admin_may_write_on_behalf_of_a_member_but_a_recruiter_may_not(api, tena
     assert response.json()["user_id"] == member.user.pk
     response = member.api.post("/notes", {"candidate_id": candidate.pk, "body": "x", "user_id": tenant.user.pk})
     assert response.status_code == 403
+
+
+def test_demo_notes_mention_a_colleague_and_keep_one_private(tenant, django_capture_on_commit_callbacks, run_tasks):
+    from hireloop.accounts.models import Membership, Role
+    from hireloop.core.testing.factories import UserFactory
+    from hireloop.notes import demo
+
+    recruiter = UserFactory()
+    Membership.objects.create(user=recruiter, company=tenant.company, role=Role.RECRUITER)
+    make_candidate(tenant.company)
+    with django_capture_on_commit_callbacks(execute=True):
+        demo.load(company=tenant.company, admin=tenant.user)
+        demo.load(company=tenant.company, admin=tenant.user)
+    assert sorted(Note.objects.values_list("visibility", "mention_user_ids")) == [
+        ("all", [recruiter.pk]),
+        ("private", []),
+    ]
+    run_tasks()
+    assert [m.to for m in mail.outbox] == [[recruiter.email]]
