@@ -243,3 +243,17 @@ def test_batch_over_100_items_is_400(api, candidate):
 @pytest.mark.parametrize("path", ["/messages", "/candidates/x/messages", "/messages/1"])
 def test_requires_authentication(db, anon, path):
     assert anon.get(path).status_code == 401
+
+
+def test_links_use_the_requests_host_unless_public_base_url_is_set(api, candidate, settings):
+    settings.PUBLIC_BASE_URL = None
+    settings.ALLOWED_HOSTS = ["ats.acme.example"]
+    headers = {"Host": "ats.acme.example"}
+    body = {"to": [candidate.email], "subject": "Hi", "body": "<p>Hi</p>"}
+    data = api.post(f"/candidates/{candidate.pk}/messages", body, headers=headers).json()
+    assert Message.objects.get(pk=data["id"]).unsubscribe_url.startswith("http://ats.acme.example/api/v2/unsubscribe/")
+    settings.PUBLIC_BASE_URL = "https://careers.acme.example"
+    data = api.post(f"/candidates/{candidate.pk}/messages", body, headers=headers).json()
+    assert Message.objects.get(pk=data["id"]).unsubscribe_url.startswith(
+        "https://careers.acme.example/api/v2/unsubscribe/"
+    )
