@@ -698,7 +698,12 @@ def requeue_stalled(*, now: datetime | None = None) -> int:
         & (Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=due_before))
         | Q(status=MessageStatus.SENDING, claimed_at__lt=now - lease)
     )
-    ids = [pk for pk in stalled.values_list("pk", flat=True).order_by("pk")[:10_000] if pk not in (pending or ())]
+    ids = []
+    for pk in stalled.values_list("pk", flat=True).order_by("pk").iterator(chunk_size=5000):
+        if pk not in (pending or ()):
+            ids.append(pk)
+            if len(ids) == 10_000:  # the rest on the next sweep
+                break
     for pk in ids:
         deliver_message.enqueue(pk)
     if ids:
