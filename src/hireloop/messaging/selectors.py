@@ -90,22 +90,30 @@ def default_mail_account_id(user, company) -> int | None:
 
 
 def default_mail_account_ids(*, users, company) -> dict[int, int]:
-    """default_mail_account_id of several users of one company, in two queries (for user lists)."""
-    from hireloop.messaging.services import company_default_account
+    """default_mail_account_id of several users of one company, in one query (for user lists)."""
+    from django.db.models import Q
 
-    user_ids = [user.pk for user in users]
-    chosen: dict[int, int] = {}
+    user_ids = {user.pk for user in users}
     rows = (
-        MailAccount.objects.filter(company=company, user_id__in=user_ids, deleted_at__isnull=True, is_system=False)
-        .order_by("user_id", "-is_default", "pk")
-        .values_list("user_id", "pk")
+        MailAccount.objects.filter(company=company, deleted_at__isnull=True)
+        .filter(Q(user_id__in=user_ids, is_system=False) | Q(is_system=True))
+        .order_by("-is_default", "pk")
+        .values_list("user_id", "pk", "is_system")
     )
-    for user_id, account_id in rows:
-        chosen.setdefault(user_id, account_id)
-    if len(chosen) < len(set(user_ids)):
-        fallback = company_default_account(company).pk
+    chosen: dict[int, int] = {}
+    company_sender = None
+    for user_id, account_id, is_system in rows:
+        if is_system:
+            company_sender = company_sender or account_id
+        else:
+            chosen.setdefault(user_id, account_id)
+    if len(chosen) < len(user_ids):
+        if company_sender is None:
+            from hireloop.messaging.services import company_default_account
+
+            company_sender = company_default_account(company).pk  # created on first use
         for user_id in user_ids:
-            chosen.setdefault(user_id, fallback)
+            chosen.setdefault(user_id, company_sender)
     return chosen
 
 
