@@ -1,10 +1,11 @@
-"""Re-enqueue deliveries lost with a dead worker (e.g. killed -9 mid-run). Run periodically; safe to repeat."""
+"""Re-enqueue deliveries lost with a dead worker, once, now. Every `hireloop worker` also runs this sweep
+itself every WORKER_SWEEP_INTERVAL_SECONDS; this command is for operators who want it on demand."""
 
 from django.core.management.base import BaseCommand
 
 
 class Command(BaseCommand):
-    help = "Enqueue delivery again for due messages whose claim or task is older than MESSAGE_SENDING_LEASE_SECONDS."
+    help = "Enqueue delivery again for due messages whose task was lost (older than MESSAGE_SENDING_LEASE_SECONDS)."
 
     def handle(self, *args, **options):
         from hireloop.messaging.services import requeue_stalled
