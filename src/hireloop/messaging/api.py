@@ -113,6 +113,22 @@ def send_candidate_message(request, id: str, payload: schemas.MessageIn):
     return 201, _reload(message)
 
 
+@router.post("/candidates/{id}/text-messages", response={201: schemas.MessageOut})
+def send_candidate_text_message(request, id: str, payload: schemas.TextMessageIn):
+    """Schedule an SMS to a candidate (default: their phone, now + the cancel window); a Hireloop extension."""
+    ctx: AuthContext = request.auth
+    ctx.require("send_messages")
+    message = services.schedule_candidate_sms(
+        company=ctx.company,
+        actor=ctx.user,
+        candidate=_candidate(ctx, id),
+        body=payload.body,
+        to_phone=payload.to_phone,
+        scheduled_at=_time(payload.scheduled_at, "scheduled_at"),
+    )
+    return 201, _reload(message)
+
+
 @router.delete("/candidates/{id}/notification-messages", response=schemas.CountOut, tags=["notification messages"])
 def cancel_candidate_notifications(request, id: str):
     """Cancel every scheduled notification email of a candidate (succeeds when there is none)."""

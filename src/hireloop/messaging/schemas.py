@@ -64,6 +64,12 @@ class MessageIn(Schema):
     send_in_new_thread: bool | None = None
 
 
+class TextMessageIn(Schema):
+    body: str = Field(..., min_length=1, max_length=1600, description="Plain text; {{placeholders}} are rendered")
+    to_phone: str | None = Field(None, description="E.164; default the candidate's phone")
+    scheduled_at: int | str | None = Field(None, description="Unix seconds; default now + the cancel window")
+
+
 class MessageUpdateIn(Schema):
     to: list[str] = Field(..., min_length=1)
     subject: str = Field(..., min_length=1, max_length=998)

@@ -830,6 +830,67 @@ def schedule_candidate_message(
     )
 
 
+@transaction.atomic
+def schedule_candidate_sms(
+    *,
+    company,
+    actor,
+    candidate,
+    body: str,
+    to_phone: str | None = None,
+    scheduled_at: datetime | None = None,
+) -> Message:
+    """Schedule a text message to a candidate (default: their phone, after the cancel window)."""
+    from hireloop.messaging import placeholders
+
+    phone = to_phone or candidate.phone
+    if not phone:
+        raise ValidationFailed({"to_phone": "The candidate has no phone number: give to_phone."})
+    values = placeholders.context_values(candidate=candidate, sender=actor, company=company)
+    return create_sms(
+        company=company,
+        to_phone=phone,
+        body=placeholders.render(body, values, field="body", html=False),
+        candidate=candidate,
+        actor=actor,
+        kind="candidate_message",
+        scheduled_at=_scheduled_time(scheduled_at),
+        on_opt_out="raise",
+    )
+
+
+def _update_sms(*, company, actor, message: Message, changes: dict) -> Message:
+    """PATCH of a text message: its body, number or time (it has no subject, sender or copies)."""
+    from hireloop.messaging import placeholders
+
+    email_only = sorted(k for k in ("subject", "cc", "bcc", "from_account_id", "reply_to_email_id") if changes.get(k))
+    if email_only:
+        raise ValidationFailed({email_only[0]: "A text message has no such field: change body, to or scheduled_at."})
+    if "body" in changes:
+        values = placeholders.context_values(candidate=message.candidate, sender=actor, company=company)
+        body = placeholders.render(changes["body"], values, field="body", html=False)
+        if not body.strip() or len(body) > 1600:
+            raise ValidationFailed({"body": "An SMS body has 1 to 1600 characters."})
+        message.body_text = body
+    if changes.get("to"):
+        if len(changes["to"]) != 1:
+            raise ValidationFailed({"to": "A text message has exactly one recipient."})
+        message.to = [normalize_phone(changes["to"][0], field="to")]
+        message.counterpart = message.to[0]
+        if is_opted_out(company=company, channel=Channel.SMS, addresses=message.to):
+            raise Conflict(f"Not sent: {message.to[0]} has opted out of SMS (replied STOP).")
+    rescheduled = False
+    if changes.get("scheduled_at"):
+        new_time = _scheduled_time(changes["scheduled_at"])
+        rescheduled = new_time != message.scheduled_at
+        message.scheduled_at = new_time
+    message.save()
+    _record("message.updated", message, actor=actor, fields=sorted(changes))
+    if rescheduled:
+        _enqueue_delivery(message)
+    return message
+
+
 def _lock_pending(message: Message) -> Message:
     """Re-read the message under a row lock; 409 unless it is still waiting to be sent."""
     locked = Message.objects.select_for_update(of=("self",)).select_related("application__job").get(pk=message.pk)
@@ -844,6 +905,8 @@ def _lock_pending(message: Message) -> Message:
 def update_message(*, company, actor, message: Message, changes: dict) -> Message:
     """Change a not-yet-sent message (PUT gives every field, PATCH some); placeholders are rendered again."""
     message = _lock_pending(message)
+    if message.channel == Channel.SMS:
+        return _update_sms(company=company, actor=actor, message=message, changes=changes)
     account = message.mail_account
     if "from_account_id" in changes:
         account = resolve_mail_account(company=company, actor=actor, from_account_id=changes["from_account_id"])

@@ -1,6 +1,11 @@
 """Fixtures of the messaging tests: candidates, on-commit execution, a loopback SMTP server."""
 
+import base64
+import json
 import socket
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs
 
 import pytest
 
@@ -103,3 +108,77 @@ def smtp_settings(settings, smtp_server):
     settings.EMAIL_HOST_USER = ""
     settings.EMAIL_HOST_PASSWORD = ""
     return smtp_server
+
+
+# --- SMS: Twilio through the official SDK against a local fake --------------------------------
+
+SID, TOKEN = "AC" + "0" * 32, "twilio-test-token"
+
+
+class FakeTwilio:
+    """Speaks the part of Twilio's REST API we use: POST /2010-04-01/Accounts/{sid}/Messages.json."""
+
+    def __init__(self) -> None:
+        self.requests: list[dict] = []
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+
+            def do_POST(self):
+                length = int(self.headers.get("Content-Length", 0))
+                form = {k: v[0] for k, v in parse_qs(self.rfile.read(length).decode()).items()}
+                auth = base64.b64decode(self.headers["Authorization"].split()[1]).decode()
+                fake.requests.append({"path": self.path, "form": form, "auth": auth})
+                if auth != f"{SID}:{TOKEN}" or self.path != f"/2010-04-01/Accounts/{SID}/Messages.json":
+                    return self._send(401, {"code": 20003, "message": "Authenticate", "status": 401})
+                if form["To"] == "+15005550001":
+                    return self._send(400, {"code": 21211, "message": "Invalid 'To' Phone Number", "status": 400})
+                if form["To"] == "+15005550009" and len(fake.requests) < 2:
+                    return self._send(503, {"code": 20500, "message": "Service unavailable", "status": 503})
+                sid = f"SM{len(fake.requests):032d}"
+                return self._send(
+                    201,
+                    {
+                        "sid": sid,
+                        "account_sid": SID,
+                        "to": form["To"],
+                        "from": form["From"],
+                        "body": form["Body"],
+                        "status": "queued",
+                        "num_segments": "1",
+                        "direction": "outbound-api",
+                        "api_version": "2010-04-01",
+                        "uri": f"/2010-04-01/Accounts/{SID}/Messages/{sid}.json",
+                    },
+                )
+
+            def _send(self, status, body):
+                data = json.dumps(body).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+
+@pytest.fixture
+def twilio(settings):
+    fake = FakeTwilio()
+    fake.thread.start()
+    settings.SMS_PROVIDER = "twilio"
+    settings.TWILIO_ACCOUNT_SID = SID
+    settings.TWILIO_AUTH_TOKEN = TOKEN
+    settings.TWILIO_FROM_NUMBER = "+15550009999"
+    settings.TWILIO_API_BASE_URL = fake.url
+    settings.PUBLIC_BASE_URL = "https://ats.example.com"
+    try:
+        yield fake
+    finally:
+        fake.server.shutdown()
+        fake.server.server_close()

@@ -1,11 +1,6 @@
 """Inbound replies (raw MIME email, Twilio SMS webhook), unsubscribe links and STOP opt-out."""
 
-import base64
-import json
-import threading
 from email.message import EmailMessage
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qs
 
 import pytest
 from django.core import mail
@@ -13,10 +8,9 @@ from django.core import mail
 from hireloop.activity.models import Event
 from hireloop.messaging.models import Message, MessageStatus, OptOut
 from hireloop.messaging.services import send_email, send_sms
-from hireloop.messaging.tests.conftest import make_candidate
+from hireloop.messaging.tests.conftest import TOKEN, make_candidate
 
 SECRET = "inbound-test-secret"
-SID, TOKEN = "AC" + "0" * 32, "twilio-test-token"
 
 
 @pytest.fixture
@@ -126,75 +120,6 @@ def test_tampered_unsubscribe_token_is_400(anon, db):
 
 
 # --- SMS: Twilio through the official SDK against a local fake --------------------------------
-
-
-class FakeTwilio:
-    """Speaks the part of Twilio's REST API we use: POST /2010-04-01/Accounts/{sid}/Messages.json."""
-
-    def __init__(self) -> None:
-        self.requests: list[dict] = []
-        fake = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args):
-                pass
-
-            def do_POST(self):
-                length = int(self.headers.get("Content-Length", 0))
-                form = {k: v[0] for k, v in parse_qs(self.rfile.read(length).decode()).items()}
-                auth = base64.b64decode(self.headers["Authorization"].split()[1]).decode()
-                fake.requests.append({"path": self.path, "form": form, "auth": auth})
-                if auth != f"{SID}:{TOKEN}" or self.path != f"/2010-04-01/Accounts/{SID}/Messages.json":
-                    return self._send(401, {"code": 20003, "message": "Authenticate", "status": 401})
-                if form["To"] == "+15005550001":
-                    return self._send(400, {"code": 21211, "message": "Invalid 'To' Phone Number", "status": 400})
-                if form["To"] == "+15005550009" and len(fake.requests) < 2:
-                    return self._send(503, {"code": 20500, "message": "Service unavailable", "status": 503})
-                sid = f"SM{len(fake.requests):032d}"
-                return self._send(
-                    201,
-                    {
-                        "sid": sid,
-                        "account_sid": SID,
-                        "to": form["To"],
-                        "from": form["From"],
-                        "body": form["Body"],
-                        "status": "queued",
-                        "num_segments": "1",
-                        "direction": "outbound-api",
-                        "api_version": "2010-04-01",
-                        "uri": f"/2010-04-01/Accounts/{SID}/Messages/{sid}.json",
-                    },
-                )
-
-            def _send(self, status, body):
-                data = json.dumps(body).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-
-@pytest.fixture
-def twilio(settings):
-    fake = FakeTwilio()
-    fake.thread.start()
-    settings.SMS_PROVIDER = "twilio"
-    settings.TWILIO_ACCOUNT_SID = SID
-    settings.TWILIO_AUTH_TOKEN = TOKEN
-    settings.TWILIO_FROM_NUMBER = "+15550009999"
-    settings.TWILIO_API_BASE_URL = fake.url
-    settings.PUBLIC_BASE_URL = "https://ats.example.com"
-    try:
-        yield fake
-    finally:
-        fake.server.shutdown()
-        fake.server.server_close()
 
 
 def test_sms_is_sent_through_the_twilio_sdk(twilio, tenant, candidate, commit, run_tasks):
