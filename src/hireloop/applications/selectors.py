@@ -196,7 +196,7 @@ def application_page(
         if "job" in include:
             from django.db.models import prefetch_related_objects
 
-            prefetch_related_objects(list({a.job_id: a.job for a in items}.values()), "ai_scoring_criteria")
+            prefetch_related_objects([a.job for a in items], "ai_scoring_criteria")
     return [application_data(a, include=include, view=view, base_url=base_url, teams=teams, cvs=cvs) for a in items]
 
 

@@ -268,8 +268,9 @@ def delete_stage(*, company, actor, stage: Stage, target_stage: Stage | None = N
             "target_stage_id": target_stage.pk if target_stage else None,
         },
     )
+    deleted_pk = stage.pk
     stage.delete()
-    _renumber([s for s in stages if s.pk != stage.pk])
+    _renumber([s for s in stages if s.pk != deleted_pk])
     return moved
 
 
