@@ -70,15 +70,11 @@ def _record(kind: str, application: Application, *, actor, data: dict | None = N
 
 def _lock(application: Application) -> Application:
     """The application row, locked until the transaction ends (moves of one application run one at a time)."""
-    locked = (
-        Application.objects.select_for_update(of=("self",))
-        .select_related("candidate", "job", "stage", "company")
-        .filter(pk=application.pk)
-        .first()
-    )
-    if locked is None:
+    # Lock the bare row first: a FOR UPDATE over joins re-checks a concurrently updated row against the
+    # joined rows it read before waiting, and PostgreSQL then answers the stale stage as NULL.
+    if not Application.objects.select_for_update().filter(pk=application.pk).values_list("pk", flat=True):
         raise NotFound("Application not found")
-    return locked
+    return Application.objects.select_related("candidate", "job", "stage", "company").get(pk=application.pk)
 
 
 def _require_active(application: Application, action: str) -> None:
@@ -316,9 +312,8 @@ def advance_application(*, company, actor, application: Application, source: str
 
 def reassign_stage(*, company, actor, stage: Stage, target: Stage | None) -> int:
     """Move every application of a stage about to be deleted to `target` (required when there are any)."""
-    items = list(
-        Application.objects.select_for_update(of=("self",)).select_related("company", "stage").filter(stage=stage)
-    )
+    locked = list(Application.objects.select_for_update().filter(stage=stage).values_list("pk", flat=True))
+    items = list(Application.objects.select_related("company", "stage").filter(pk__in=locked, stage=stage))
     if items and target is None:
         raise Conflict(
             f"The stage holds {len(items)} application(s): give target_stage_id to move them first.",
