@@ -7,8 +7,8 @@ from django.db import connection, connections
 
 from hireloop.applications.models import Application, StageChange
 from hireloop.applications.services import move_application
-from hireloop.core.testing.factories import CompanyFactory, UserFactory
 from hireloop.core.testing.client import Tenant
+from hireloop.core.testing.factories import CompanyFactory, UserFactory
 from hireloop.jobs.tests.helpers import make_application, stages_of
 
 
