@@ -7,7 +7,7 @@ from ninja import Field, Schema
 from hireloop.core.files import FileData
 from hireloop.core.pagination import ListQuery
 from hireloop.core.times import OptionalUnixTime, UnixTime
-from hireloop.jobs.schemas import HiringTeamMemberOut, IdName, JobOut
+from hireloop.jobs.schemas import HiringTeamMemberOut, IdName, JobOut, Out
 
 Sort = Literal["created_at", "-created_at", "ai_score", "-ai_score", "last_message_at", "-last_message_at"]
 
@@ -31,7 +31,7 @@ class ApplicationsQuery(ListQuery):
     include: str | None = Field(None, description="Comma list: candidate, cv.text, job")
 
 
-class AttachmentFileOut(Schema):
+class AttachmentFileOut(Out):
     file_ext: str
     file_type: str
     is_image: bool | None
@@ -39,7 +39,7 @@ class AttachmentFileOut(Schema):
     readable_size: str
 
 
-class CvOut(Schema):
+class CvOut(Out):
     uuid: str
     url: str | None
     relative_time: str
@@ -47,13 +47,13 @@ class CvOut(Schema):
     text: str | None = None
 
 
-class ProfileAnswerOut(Schema):
+class ProfileAnswerOut(Out):
     question_id: int
     question_text: str
     value: Any = None
 
 
-class ApplicationCandidateOut(Schema):
+class ApplicationCandidateOut(Out):
     id: int
     alias: str
     company_id: int
@@ -75,7 +75,7 @@ class ApplicationCandidateOut(Schema):
     ip: str | None
 
 
-class ApplicationOut(Schema):
+class ApplicationOut(Out):
     id: int
     candidate_id: int
     job_id: int
@@ -136,7 +136,7 @@ class TransferIn(Schema):
     stage_id: int | None = None
 
 
-class StageHistoryEntryOut(Schema):
+class StageHistoryEntryOut(Out):
     from_stage_id: int | None
     from_stage_name: str | None
     to_stage_id: int
@@ -147,11 +147,11 @@ class StageHistoryEntryOut(Schema):
     source: str | None
 
 
-class StageHistoryOut(Schema):
+class StageHistoryOut(Out):
     history: list[StageHistoryEntryOut]
 
 
-class AttachmentOut(Schema):
+class AttachmentOut(Out):
     uuid: str
     url: str
     relative_time: str
@@ -160,7 +160,7 @@ class AttachmentOut(Schema):
     created_at: UnixTime
 
 
-class AttachmentsOut(Schema):
+class AttachmentsOut(Out):
     attachments: list[AttachmentOut]
 
 
@@ -180,27 +180,27 @@ class BatchRejectIn(Schema):
     suppress_notification: bool = False
 
 
-class BatchErrorOut(Schema):
+class BatchErrorOut(Out):
     status: int
     name: str
     message: str
 
 
-class BatchItemOut(Schema):
+class BatchItemOut(Out):
     id: int
     data: ApplicationOut | None = None
     error: BatchErrorOut | None = None
 
 
-class BatchOut(Schema):
+class BatchOut(Out):
     results: list[BatchItemOut]
 
 
-class SuccessOut(Schema):
+class SuccessOut(Out):
     success: bool
 
 
-class RejectionReasonOut(Schema):
+class RejectionReasonOut(Out):
     id: int
     name: str
     is_default: bool

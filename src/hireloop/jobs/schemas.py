@@ -3,6 +3,7 @@
 from typing import Literal
 
 from ninja import Field, Schema
+from pydantic import BaseModel
 
 from hireloop.core.pagination import ListQuery
 from hireloop.core.times import OptionalUnixTime, UnixTime
@@ -13,7 +14,11 @@ SalaryPeriod = Literal["annually", "monthly", "daily", "hourly"]
 JobFocus = Literal["technical", "skills", "cultural", "balanced"]
 
 
-class IdName(Schema):
+class Out(BaseModel):
+    """Base of response shapes: plain pydantic (built from dicts), cheaper to validate than ninja's Schema."""
+
+
+class IdName(Out):
     id: int
     name: str
 
@@ -31,8 +36,11 @@ class KnockoutQuestionIn(Schema):
     disqualify_on_wrong_answer: bool
 
 
-class KnockoutQuestionOut(KnockoutQuestionIn):
+class KnockoutQuestionOut(Out):
     id: int
+    text: str
+    expected_answer: str
+    disqualify_on_wrong_answer: bool
 
 
 class CriterionIn(Schema):
@@ -42,7 +50,7 @@ class CriterionIn(Schema):
     position: int | None = Field(None, ge=0)
 
 
-class CriterionOut(Schema):
+class CriterionOut(Out):
     id: int
     position: int
     text: str
@@ -50,19 +58,19 @@ class CriterionOut(Schema):
     title: str | None
 
 
-class HiringTeamMemberOut(Schema):
+class HiringTeamMemberOut(Out):
     id: int
     full_name: str
     email: str | None
     role: str | None
 
 
-class PipelineStageOut(Schema):
+class PipelineStageOut(Out):
     id: int
     name: str
 
 
-class LocationOut(Schema):
+class LocationOut(Out):
     city: str
     country: str
     state: str
@@ -71,7 +79,7 @@ class LocationOut(Schema):
     postal_code: str
 
 
-class JobOut(Schema):
+class JobOut(Out):
     id: int
     alias: str
     company_id: int
@@ -177,7 +185,7 @@ class StatusIn(Schema):
     status: str = Field(..., min_length=1)
 
 
-class SuccessOut(Schema):
+class SuccessOut(Out):
     success: bool
 
 
@@ -189,25 +197,25 @@ class HiringTeamIn(Schema):
     role: str | None = Field(None, max_length=40)
 
 
-class HiringTeamOut(Schema):
+class HiringTeamOut(Out):
     hiring_team: list[HiringTeamMemberOut]
 
 
 # --- boards ----------------------------------------------------------------------------------
 
 
-class BoardOut(Schema):
+class BoardOut(Out):
     id: str
     name: str
     is_free: bool
     is_own: bool
 
 
-class BoardsOut(Schema):
+class BoardsOut(Out):
     boards: list[BoardOut]
 
 
-class JobBoardOut(Schema):
+class JobBoardOut(Out):
     board: str
     name: str
     status: str
@@ -215,7 +223,7 @@ class JobBoardOut(Schema):
     deactivated_at: OptionalUnixTime
 
 
-class JobBoardsOut(Schema):
+class JobBoardsOut(Out):
     job_id: int
     job_boards: list[JobBoardOut]
 
@@ -229,7 +237,7 @@ class BatchBoardsIn(Schema):
     boards: list[str] | None = None
 
 
-class BatchBoardsOut(Schema):
+class BatchBoardsOut(Out):
     jobs: list[JobBoardsOut]
 
 
@@ -240,14 +248,14 @@ class BatchBoardsQuery(Schema):
 # --- workflows and stages --------------------------------------------------------------------
 
 
-class StageOut(Schema):
+class StageOut(Out):
     id: int
     name: str
     position: int
     workflow_id: int
 
 
-class WorkflowOut(Schema):
+class WorkflowOut(Out):
     id: int
     name: str
     is_default: bool
@@ -294,7 +302,7 @@ class StageDeleteIn(Schema):
 # --- taxonomy --------------------------------------------------------------------------------
 
 
-class TermOut(Schema):
+class TermOut(Out):
     id: int
     name: str
     is_default: bool
@@ -304,7 +312,7 @@ class TermIn(Schema):
     name: str = Field(..., min_length=1, max_length=200)
 
 
-class StatusOut(Schema):
+class StatusOut(Out):
     id: int
     name: str
     is_published: bool
