@@ -159,7 +159,8 @@ def main(company_id: int, applications: int, jobs: int) -> dict:
         rows, changes = [], []
         for k in range(applications):
             candidate = k // 2
-            job = job_ids[(2 * candidate + k % 2) % jobs]
+            # The first 1,000 applications fill five large pipelines (batch moves need 100 in one job).
+            job = job_ids[k % 5] if k < 1000 else job_ids[(2 * candidate + k % 2) % jobs]
             stage = rng.choices(pipeline[job], weights)[0]
             created = now - timedelta(seconds=rng.randrange(365 * 86400))
             score = rng.randrange(101) if rng.random() < 0.6 else None
@@ -208,6 +209,7 @@ def main(company_id: int, applications: int, jobs: int) -> dict:
             cursor.execute("ANALYZE")
     return {
         "jobs": {str(j): pipeline[j] for j in job_ids},
+        "large_jobs": job_ids[:5],
         "first_application_id": application_id,
         "applications": applications,
         "candidates": candidate_count,

@@ -106,6 +106,7 @@ def _urls_load(
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--postgres", help="PostgreSQL URL (the database is dropped and recreated)")
+    parser.add_argument("--redis", help="Redis URL (rate-limit counters and cache off the database)")
     parser.add_argument("--applications", type=int, help="default 200,000 on PostgreSQL, 20,000 on SQLite")
     parser.add_argument("--jobs", type=int, default=500)
     parser.add_argument("--requests", type=int, default=2000)
@@ -118,6 +119,8 @@ def main() -> None:
     env = base_env()
     if args.postgres:
         env["DATABASE_URL"] = fresh_postgres(args.postgres)
+    if args.redis:
+        env["REDIS_URL"] = args.redis
     started = time.perf_counter()
     seeded = seed(env, companies=1, users=2, candidates=0)
     key, company_id = seeded["keys"][0]["key"], seeded["keys"][0]["company_id"]
@@ -169,7 +172,7 @@ def main() -> None:
 
         # --- batch move of 100 against 100 single moves ------------------------------------------------
         batch_times, single_times = [], []
-        for j in itertools.islice(itertools.cycle(job_ids), args.batches):
+        for j in itertools.islice(itertools.cycle(data["large_jobs"]), args.batches):
             body = client.get("/api/v2/applications", params={"job_id": j, "size": 100, "view": "summary"}).json()
             ids = [a["id"] for a in body["applications"]][:100]
             target = jobs[j][3]

@@ -29,15 +29,25 @@ def _include(value: str | None) -> set[str]:
     return job_selectors.parse_include(value)
 
 
-def _out(request, ctx, application: Application, include: str | None) -> dict:
-    """The application as GET /applications/{id} answers it (read again after a change)."""
+def _out(request, ctx, application: Application, include: str | None, *, reload: bool = True) -> dict:
+    """The application as GET /applications/{id} answers it.
+
+    A service returns the row it locked and changed, with candidate, job and stage loaded: it is shaped as is
+    (reload=False) unless the embedded job is asked for.
+    """
     wanted = _include(include)
-    fresh = selectors.get_application(company=ctx.company, application_id=application.pk, include=wanted)
-    return selectors.application_detail(ctx.company, fresh, include=wanted, base_url=public_base_url(request))
+    if reload or "job" in wanted:
+        application = selectors.get_application(company=ctx.company, application_id=application.pk, include=wanted)
+    return selectors.application_detail(ctx.company, application, include=wanted, base_url=public_base_url(request))
 
 
 def _application(ctx, id: int) -> Application:
     return selectors.get_application(company=ctx.company, application_id=id)
+
+
+def _target(ctx, id: int) -> Application:
+    """The application a transition works on: the service locks and reads it within the caller's company."""
+    return Application(pk=id, company=ctx.company)
 
 
 def _stage(ctx, stage_id: int, *, field: str = "stage_id") -> Stage:
@@ -178,27 +188,27 @@ def delete_application(request, id: int):
 def move_application(request, id: int, payload: schemas.MoveIn, query: Query[schemas.IncludeQuery]):
     """Move to a stage of the job's workflow."""
     ctx = _ctx(request, "manage_applications")
-    application = _application(ctx, id)
+    application = _target(ctx, id)
     stage = _stage(ctx, payload.stage_id)
-    services.move_application(company=ctx.company, actor=ctx.user, application=application, stage=stage)
-    return _out(request, ctx, application, query.include)
+    application = services.move_application(company=ctx.company, actor=ctx.user, application=application, stage=stage)
+    return _out(request, ctx, application, query.include, reload=False)
 
 
 @router.post("/applications/{int:id}/advance", response=schemas.ApplicationOut, exclude_unset=True)
 def advance_application(request, id: int, query: Query[schemas.IncludeQuery]):
     """Move to the next stage (409 at the last one)."""
     ctx = _ctx(request, "manage_applications")
-    application = _application(ctx, id)
-    services.advance_application(company=ctx.company, actor=ctx.user, application=application)
-    return _out(request, ctx, application, query.include)
+    application = _target(ctx, id)
+    application = services.advance_application(company=ctx.company, actor=ctx.user, application=application)
+    return _out(request, ctx, application, query.include, reload=False)
 
 
 @router.post("/applications/{int:id}/hire", response=schemas.ApplicationOut, exclude_unset=True)
 def hire_application(request, id: int, query: Query[schemas.IncludeQuery]):
     ctx = _ctx(request, "manage_applications")
-    application = _application(ctx, id)
-    services.hire_application(company=ctx.company, actor=ctx.user, application=application)
-    return _out(request, ctx, application, query.include)
+    application = _target(ctx, id)
+    application = services.hire_application(company=ctx.company, actor=ctx.user, application=application)
+    return _out(request, ctx, application, query.include, reload=False)
 
 
 @router.post("/applications/{int:id}/reject", response=schemas.ApplicationOut, exclude_unset=True)
@@ -206,23 +216,23 @@ def reject_application(request, id: int, query: Query[schemas.IncludeQuery], pay
     """Reject (optional rejection_reason_id); the rejection email goes unless suppress_notification."""
     ctx = _ctx(request, "manage_applications")
     payload = payload or schemas.RejectIn()
-    application = _application(ctx, id)
-    services.reject_application(
+    application = _target(ctx, id)
+    application = services.reject_application(
         company=ctx.company,
         actor=ctx.user,
         application=application,
         reason_id=payload.rejection_reason_id,
         suppress_notification=payload.suppress_notification,
     )
-    return _out(request, ctx, application, query.include)
+    return _out(request, ctx, application, query.include, reload=False)
 
 
 @router.post("/applications/{int:id}/unreject", response=schemas.ApplicationOut, exclude_unset=True)
 def unreject_application(request, id: int, query: Query[schemas.IncludeQuery]):
     ctx = _ctx(request, "manage_applications")
-    application = _application(ctx, id)
-    services.unreject_application(company=ctx.company, actor=ctx.user, application=application)
-    return _out(request, ctx, application, query.include)
+    application = _target(ctx, id)
+    application = services.unreject_application(company=ctx.company, actor=ctx.user, application=application)
+    return _out(request, ctx, application, query.include, reload=False)
 
 
 @router.post("/applications/{int:id}/transfer", response=schemas.ApplicationOut, exclude_unset=True)

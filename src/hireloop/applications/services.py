@@ -72,7 +72,8 @@ def _lock(application: Application) -> Application:
     """The application row, locked until the transaction ends (moves of one application run one at a time)."""
     # Lock the bare row first: a FOR UPDATE over joins re-checks a concurrently updated row against the
     # joined rows it read before waiting, and PostgreSQL then answers the stale stage as NULL.
-    if not Application.objects.select_for_update().filter(pk=application.pk).values_list("pk", flat=True):
+    rows = Application.objects.select_for_update().filter(pk=application.pk, company_id=application.company_id)
+    if not rows.values_list("pk", flat=True):
         raise NotFound("Application not found")
     return Application.objects.select_related("candidate", "job", "stage", "company").get(pk=application.pk)
 
@@ -574,10 +575,8 @@ def _batch(ids: list[int], action) -> list[dict]:
 
 
 def _batch_target(company, application_id: int) -> Application:
-    application = Application.objects.filter(company=company, pk=application_id).first()
-    if application is None:
-        raise NotFound("Application not found")
-    return application
+    """A stand-in the transition locks and reads (NotFound there when it is not the company's)."""
+    return Application(pk=application_id, company=company)
 
 
 def batch_move(*, company, actor, ids: list[int], stage: Stage) -> list[dict]:
