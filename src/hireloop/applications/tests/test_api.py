@@ -269,3 +269,62 @@ def test_candidate_updated_at_moves_with_every_transition(api, tenant):
     Candidate.objects.filter(pk=application.candidate_id).update(updated_at="2020-01-01T00:00:00Z")
     api.post(f"/applications/{application.pk}/advance")
     assert Candidate.objects.get(pk=application.candidate_id).updated_at.year > 2020
+
+
+class TestRejectionReasonsResource(ResourceKit):
+    url = "/rejection-reasons"
+    key = "rejection_reasons"
+    create_payload = {"name": "Relocation not possible"}
+    invalid_payload = ({"name": ""}, "name")
+    can_update = False
+    has_summary_view = False
+    list_max_queries = 2
+
+    def make(self, tenant):
+        from hireloop.applications.models import RejectionReason
+
+        return RejectionReason.objects.create(company=tenant.company, name=f"Reason {RejectionReason.objects.count()}")
+
+
+def test_application_received_email_is_scheduled_once_on_create(api, tenant, django_capture_on_commit_callbacks):
+    from hireloop.messaging.models import Message
+
+    job = make_job(tenant)
+    candidate = make_candidate(tenant.company)
+    with django_capture_on_commit_callbacks(execute=True):
+        body = api.post("/applications", {"candidate_id": candidate.pk, "job_id": job.pk}).json()
+    assert Message.objects.filter(application_id=body["id"], kind="application_received").count() == 1
+    target = make_job(tenant, title="Other")
+    with django_capture_on_commit_callbacks(execute=True):
+        moved = api.post(f"/applications/{body['id']}/transfer", {"job_id": target.pk}).json()
+    assert not Message.objects.filter(application_id=moved["id"]).exists()
+
+
+def test_update_with_a_foreign_stage_is_400_and_changes_nothing(api, tenant, other_tenant):
+    application = make_application(tenant)
+    foreign_stage = stages_of(make_job(other_tenant))[1]
+    assert_error(api.put(f"/applications/{application.pk}", {"stage_id": foreign_stage.pk}), 400, fields=["stage_id"])
+    application.refresh_from_db()
+    assert application.stage.name == "Applied"
+
+
+def test_interviewers_read_but_cannot_change_applications(tenant):
+    application = make_application(tenant)
+    interviewer = tenant.member("interviewer")
+    assert interviewer.api.get(f"/applications/{application.pk}").status_code == 200
+    assert_error(interviewer.api.post(f"/applications/{application.pk}/advance"), 403)
+    from hireloop.jobs.tests.helpers import JOB_BODY
+
+    assert_error(interviewer.api.post("/jobs", JOB_BODY), 403)
+
+
+def test_openapi_lists_the_routes(api):
+    schema = api.client.get("/api/v2/openapi.json").json()
+    for path in (
+        "/api/v2/applications/batch/move",
+        "/api/v2/jobs/{id}/status",
+        "/api/v2/taxonomy/departments",
+        "/api/v2/workflows/{id}/stages/{stage_id}",
+        "/api/v2/applications/{id}/stage-history",
+    ):
+        assert path in schema["paths"], path
