@@ -568,9 +568,7 @@ def _batch(ids: list[int], action) -> list[dict]:
             with transaction.atomic():
                 results.append({"id": application_id, "data": action(application_id)})
         except ApiError as error:
-            results.append(
-                {"id": application_id, "error": {"status": error.status, "name": error.name, "message": error.message}}
-            )
+            results.append({"id": application_id, "error": _error(error)})
     return results
 
 
@@ -580,15 +578,81 @@ def _batch_target(company, application_id: int) -> Application:
 
 
 def batch_move(*, company, actor, ids: list[int], stage: Stage) -> list[dict]:
-    """Move up to 100 applications to `stage`; per-item results (an application of another job fails alone)."""
+    """Move up to 100 applications to `stage`; per-item results (an application of another job fails alone).
+
+    One transaction: the rows are locked in id order, each is checked, the valid ones are written with one
+    update, one history insert and one candidate update (an event each), the others answer their error.
+    """
     _check_batch(ids)
-
-    def action(application_id):
-        return move_application(
-            company=company, actor=actor, application=_batch_target(company, application_id), stage=stage
+    with transaction.atomic():
+        locked = list(
+            Application.objects.select_for_update()
+            .filter(company=company, pk__in=ids)
+            .order_by("pk")
+            .values_list("pk", flat=True)
         )
+        rows = {
+            a.pk: a
+            for a in Application.objects.select_related("candidate", "job", "stage", "company").filter(pk__in=locked)
+        }
+        now = timezone.now()
+        outcome: dict[int, dict] = {}
+        moved: list[tuple[Application, Stage | None]] = []
+        for application_id in ids:
+            if application_id in outcome:
+                continue
+            application = rows.get(application_id)
+            try:
+                if application is None:
+                    raise NotFound("Application not found")
+                _require_active(application, "moved")
+                _check_stage(application.job, stage)
+            except ApiError as error:
+                outcome[application_id] = {"error": _error(error)}
+                continue
+            if application.stage_id != stage.pk:
+                moved.append((application, application.stage))
+                application.stage, application.updated_at = stage, now
+            outcome[application_id] = {"data": application}
+        if moved:
+            Application.objects.filter(pk__in=[a.pk for a, _ in moved]).update(stage=stage, updated_at=now)
+            StageChange.objects.bulk_create(
+                [
+                    StageChange(
+                        company_id=a.company_id,
+                        application=a,
+                        from_stage_id=previous.pk if previous else None,
+                        from_stage_name=previous.name if previous else None,
+                        to_stage_id=stage.pk,
+                        to_stage_name=stage.name,
+                        moved_at=now,
+                        moved_by_type=MoverType.USER if actor is not None else MoverType.SYSTEM,
+                        moved_by_user=actor,
+                        source="api_v2",
+                    )
+                    for a, previous in moved
+                ]
+            )
+            Candidate = type(moved[0][0].candidate)
+            Candidate.objects.filter(pk__in={a.candidate_id for a, _ in moved}).update(updated_at=now)
+            for application, previous in moved:
+                _record(
+                    "application.moved",
+                    application,
+                    actor=actor,
+                    data={
+                        "from_stage_id": previous.pk if previous else None,
+                        "from_stage_name": previous.name if previous else None,
+                        "to_stage_id": stage.pk,
+                        "to_stage_name": stage.name,
+                        "batch": True,
+                    },
+                )
+    return [{"id": application_id, **outcome[application_id]} for application_id in ids]
 
-    return _batch(ids, action)
+
+def _error(error: ApiError) -> dict:
+    return {"status": error.status, "name": error.name, "message": error.message}
 
 
 def batch_reject(

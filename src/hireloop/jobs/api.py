@@ -1,10 +1,12 @@
 """Jobs, job boards, hiring teams, workflows and stages, job taxonomies (map §3–§5, §20, §23)."""
 
+import json
+
 from ninja import Query, Router
 
 from hireloop.accounts.authentication import AuthContext
 from hireloop.core.context import public_base_url
-from hireloop.core.errors import NotFound
+from hireloop.core.errors import NotFound, ValidationFailed
 from hireloop.core.pagination import ListQuery, paged, paginate
 from hireloop.jobs import defaults, schemas, selectors, services
 from hireloop.jobs.models import BoardPublication, Department, Job
@@ -352,17 +354,15 @@ def delete_stage(request, id: int, stage_id: int, query: Query[schemas.StageDele
     stage = selectors.get_stage(company=ctx.company, stage_id=stage_id, workflow=workflow)
     target_id = query.target_stage_id
     if target_id is None and request.body:
-        import json
-
         try:
             body = json.loads(request.body)
         except ValueError:
             body = {}
         target_id = body.get("target_stage_id") if isinstance(body, dict) else None
+    if target_id is not None and (not isinstance(target_id, int) or isinstance(target_id, bool)):
+        raise ValidationFailed({"target_stage_id": "Must be a stage id."})
     target = None
     if target_id is not None:
-        from hireloop.core.errors import ValidationFailed
-
         target = selectors.stages(company=ctx.company, workflow_id=workflow.pk).filter(pk=target_id).first()
         if target is None:
             raise ValidationFailed({"target_stage_id": "Must be another stage of the same workflow."})

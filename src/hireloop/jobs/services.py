@@ -21,6 +21,7 @@ from hireloop.jobs.models import (
     ExperienceLevel,
     HiringTeamMember,
     Job,
+    JobFocus,
     Stage,
     Workflow,
 )
@@ -323,7 +324,7 @@ def _apply(*, company, actor, job: Job, data: dict) -> set[str]:
                 "hours_per_week_max",
                 "form_id",
             }:
-                value = False if field == "is_remote" else ""
+                value = {"is_remote": False, "job_focus": JobFocus.BALANCED}.get(field, "")
             if isinstance(value, str):
                 value = value.strip()
             if field == "salary_currency" and value:
