@@ -156,7 +156,9 @@ def batch_reject(request, payload: schemas.BatchRejectIn):
 @router.get("/applications/{int:id}", response=schemas.ApplicationOut, exclude_unset=True)
 def get_application(request, id: int, query: Query[schemas.IncludeQuery]):
     ctx = _ctx(request, "view_applications")
-    return _out(request, ctx, _application(ctx, id), query.include)
+    wanted = _include(query.include)
+    application = selectors.get_application(company=ctx.company, application_id=id, include=wanted)
+    return selectors.application_detail(ctx.company, application, include=wanted, base_url=public_base_url(request))
 
 
 @router.put("/applications/{int:id}", response=schemas.ApplicationOut, exclude_unset=True)
