@@ -260,3 +260,25 @@ def test_batch_reject_partial_failure(api, tenant):
     assert response["results"][0]["data"]["status"] == "rejected"
     assert response["results"][1]["error"]["status"] == 409
     assert_error(api.post("/applications/batch/reject", {"ids": [first.pk], "rejection_reason_id": 999999}), 400)
+
+
+def test_foreign_ids_in_transfer_and_batch_bodies_never_act(api, tenant, other_tenant):
+    application = make_application(tenant)
+    target = make_job(tenant, title="Designer")
+    foreign_stage = stages_of(make_job(other_tenant))[1]
+    assert_error(
+        api.post(f"/applications/{application.pk}/transfer", {"job_id": target.pk, "stage_id": foreign_stage.pk}),
+        400,
+        fields=["stage_id"],
+    )
+    foreign = make_application(other_tenant)
+    results = api.post(
+        "/applications/batch/reject", {"ids": [foreign.pk, application.pk], "suppress_notification": True}
+    ).json()["results"]
+    assert results[0] == {
+        "id": foreign.pk,
+        "error": {"status": 404, "name": "Not Found", "message": "Application not found"},
+    }
+    assert results[1]["data"]["status"] == "rejected"
+    foreign.refresh_from_db()
+    assert foreign.status == "active" and not Application.objects.filter(job=target).exists()
