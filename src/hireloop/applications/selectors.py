@@ -13,7 +13,7 @@ from hireloop.core.context import public_base_url
 from hireloop.core.errors import NotFound
 from hireloop.core.times import parse_time
 from hireloop.jobs import selectors as job_selectors
-from hireloop.jobs.models import HiringTeamMember, Stage
+from hireloop.jobs.models import HiringTeamMember, Job, Stage
 
 APPLICATION_INCLUDES = {"candidate", "cv.text", "job"}
 SORTS = {
@@ -32,7 +32,17 @@ def applications(*, company, include: set[str] = frozenset()) -> QuerySet:
     related = ["candidate", "job", "stage"]
     if "job" in include:
         related += ["job__company", "job__workflow", *(f"job__{f}" for f in job_selectors.TAXONOMY_FIELDS)]
-    return Application.objects.filter(company=company).select_related(*related)
+        return Application.objects.filter(company=company).select_related(*related)
+    # Without the embedded job only its alias and internal id are shown: leave its other columns
+    # (the description HTML above all) in the database.
+    return Application.objects.filter(company=company).select_related(*related).defer(*_UNUSED_JOB_FIELDS)
+
+
+_UNUSED_JOB_FIELDS = [
+    f"job__{field.name}"
+    for field in Job._meta.concrete_fields
+    if field.name not in {"id", "alias", "internal_job_id", "company", "workflow", "title", "status"}
+]
 
 
 def get_application(*, company, application_id: int, include: set[str] = frozenset()) -> Application:
