@@ -509,14 +509,14 @@ def update_application(
     cv: DecodedFile | None = None,
 ) -> Application:
     """PUT /applications/{id}: move (stage), disqualify/requalify (is_disqualified), replace CV, custom fields."""
-    if "is_disqualified" in changes and changes["is_disqualified"] is not None:
-        locked = _lock(application)
-        if changes["is_disqualified"] and not locked.is_disqualified:
-            disqualify_application(company=company, application=locked, actor=actor)
-        elif not changes["is_disqualified"] and locked.is_disqualified:
-            requalify_application(company=company, actor=actor, application=locked)
+    # Requalify before a move and disqualify after it, so one PUT can do both.
+    disqualified = changes.get("is_disqualified")
+    if disqualified is False and _lock(application).is_disqualified:
+        requalify_application(company=company, actor=actor, application=application)
     if stage is not None:
         move_application(company=company, actor=actor, application=application, stage=stage)
+    if disqualified and not _lock(application).is_disqualified:
+        disqualify_application(company=company, application=application, actor=actor)
     application = _lock(application)
     fields = []
     if cv is not None:

@@ -328,3 +328,10 @@ def test_openapi_lists_the_routes(api):
         "/api/v2/applications/{id}/stage-history",
     ):
         assert path in schema["paths"], path
+
+
+def test_one_put_can_move_and_disqualify(api, tenant):
+    application = make_application(tenant)
+    stage = stages_of(application.job)[1]
+    body = api.put(f"/applications/{application.pk}", {"stage_id": stage.pk, "is_disqualified": True}).json()
+    assert body["stage"]["id"] == stage.pk and body["is_disqualified"] is True
