@@ -2,7 +2,7 @@
 
 import nh3
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, ProtectedError
 from django.utils import timezone
 
 from hireloop.accounts.models import Membership
@@ -270,7 +270,11 @@ def delete_stage(*, company, actor, stage: Stage, target_stage: Stage | None = N
         },
     )
     deleted_pk = stage.pk
-    stage.delete()
+    try:
+        with transaction.atomic():
+            stage.delete()
+    except ProtectedError:  # an application moved into the stage meanwhile
+        raise Conflict("Applications entered the stage while it was being deleted; try again.") from None
     _renumber([s for s in stages if s.pk != deleted_pk])
     return moved
 
