@@ -59,6 +59,10 @@ def cmd_worker(args: argparse.Namespace) -> int:
     _setup()
     from django.core.management import call_command
 
+    from hireloop.webhooks.tasks import ensure_sweep_scheduled
+
+    # Periodic work (webhook retries of lost deliveries, log cleanup) is a task that reschedules itself.
+    ensure_sweep_scheduled()
     call_command(
         "db_worker",
         queue_name="*",
