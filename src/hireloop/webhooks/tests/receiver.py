@@ -35,11 +35,14 @@ class Receiver:
                     status = receiver.statuses.pop(0) if receiver.statuses else receiver.default_status
                 if receiver.hold is not None:
                     receiver.hold.wait(30)
-                self.send_response(status)
-                self.send_header("content-type", "application/json")
-                self.send_header("content-length", str(len(receiver.response_body)))
-                self.end_headers()
-                self.wfile.write(receiver.response_body)
+                try:
+                    self.send_response(status)
+                    self.send_header("content-type", "application/json")
+                    self.send_header("content-length", str(len(receiver.response_body)))
+                    self.end_headers()
+                    self.wfile.write(receiver.response_body)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the sender died while we held its request
 
             def log_message(self, *args):
                 pass
