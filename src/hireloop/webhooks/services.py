@@ -9,6 +9,8 @@ left by a killed worker is retried by the periodic sweep (tasks.sweep).
 import json
 import logging
 import uuid
+from collections import Counter, defaultdict
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
@@ -179,86 +181,127 @@ def send(*, url: str, body: str, message_id: str, secrets_: list[str], extra_hea
     return transport.post(url, body=body, headers=headers)
 
 
-def _claim(delivery_id: int, now: datetime) -> Delivery | None:
-    """Mark a due delivery as being sent by us (or take over a stale claim); None if not ours to send."""
+def _claim(delivery_ids: list[int], now: datetime) -> tuple[str, list[Delivery]]:
+    """Mark the due deliveries among `delivery_ids` as being sent by us (taking over stale claims)."""
     lease = timedelta(seconds=settings.WEBHOOK_DELIVERY_LEASE_SECONDS)
     due = Q(status=DeliveryStatus.PENDING) & (Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
     stale = Q(status=DeliveryStatus.DELIVERING, claimed_at__lt=now - lease)
-    claimed = Delivery.objects.filter(due | stale, pk=delivery_id).update(
-        status=DeliveryStatus.DELIVERING, claimed_at=now, attempt_count=F("attempt_count") + 1, updated_at=now
+    token = uuid.uuid4().hex
+    claimed = Delivery.objects.filter(due | stale, pk__in=delivery_ids).update(
+        status=DeliveryStatus.DELIVERING,
+        claim=token,
+        claimed_at=now,
+        attempt_count=F("attempt_count") + 1,
+        updated_at=now,
     )
     if not claimed:
-        return None
-    return Delivery.objects.select_related("webhook", "event").get(pk=delivery_id)
+        return token, []
+    deliveries = Delivery.objects.filter(pk__in=delivery_ids, claim=token).select_related("webhook", "event")
+    return token, list(deliveries.order_by("pk"))
+
+
+_executor: ThreadPoolExecutor | None = None
+
+
+def _pool() -> ThreadPoolExecutor:
+    # One event's fan-out is sent in parallel, so one slow receiver does not hold up the others.
+    global _executor
+    if _executor is None:
+        _executor = ThreadPoolExecutor(max_workers=8, thread_name_prefix="webhooks")
+    return _executor
+
+
+def deliver_many(*, delivery_ids: list[int]) -> dict[str, int]:
+    """Make the next attempt of each due delivery; settle each (success, retry later, or failure).
+
+    Deliveries not due, or claimed by another worker, are skipped: running this twice is harmless.
+    """
+    now = timezone.now()
+    token, deliveries = _claim(delivery_ids, now)
+    outcomes: Counter[str] = Counter(skipped=len(delivery_ids) - len(deliveries))
+    inactive = [d.pk for d in deliveries if not d.webhook.is_active]
+    if inactive:
+        Delivery.objects.filter(pk__in=inactive, claim=token).update(
+            status=DeliveryStatus.CANCELLED, claim="", claimed_at=None, updated_at=now
+        )
+        outcomes["cancelled"] += len(inactive)
+    ready = [d for d in deliveries if d.webhook.is_active]
+
+    def attempt(delivery: Delivery):
+        return send(
+            url=delivery.webhook.url,
+            body=delivery.event.body,
+            message_id=delivery.event.public_id,
+            secrets_=signing_secrets(delivery.webhook, now),
+            extra_headers=delivery.webhook.headers,
+        )
+
+    responses = list(_pool().map(attempt, ready)) if len(ready) > 1 else [attempt(d) for d in ready]
+    outcomes.update(_settle(list(zip(ready, responses, strict=True)), token=token, claimed_at=now))
+    return {name: count for name, count in outcomes.items() if count}
 
 
 def deliver(*, delivery_id: int) -> str:
-    """Make the next attempt of one delivery if it is due; settle it (success, retry later, or failure)."""
-    now = timezone.now()
-    delivery = _claim(delivery_id, now)
-    if delivery is None:
-        return "skipped"
-    webhook = delivery.webhook
-    if not webhook.is_active:
-        Delivery.objects.filter(pk=delivery.pk, claimed_at=now).update(status=DeliveryStatus.CANCELLED)
-        return "cancelled"
-    response = send(
-        url=webhook.url,
-        body=delivery.event.body,
-        message_id=delivery.event.public_id,
-        secrets_=signing_secrets(webhook, now),
-        extra_headers=webhook.headers,
-    )
-    return _settle(delivery, response, claimed_at=now)
+    """Make the next attempt of one delivery if it is due; its outcome."""
+    outcomes = deliver_many(delivery_ids=[delivery_id])
+    return next(iter(outcomes))
 
 
-def _settle(delivery: Delivery, response, *, claimed_at: datetime, retry: bool = True) -> str:
+def _settle(results: list, *, token: str, claimed_at: datetime, retry: bool = True) -> Counter:
+    """Record the attempts and move each delivery on, in one transaction with one UPDATE per outcome."""
     now = timezone.now()
-    webhook = delivery.webhook
-    with transaction.atomic():
-        DeliveryAttempt.objects.create(
-            delivery=delivery,
-            number=delivery.attempt_count,
-            requested_at=claimed_at,
-            status_code=response.status_code,
-            latency_ms=response.latency_ms,
-            response_body=response.body,
-            error=response.error,
-            is_success=response.is_success,
+    schedule = settings.WEBHOOK_RETRY_SCHEDULE
+    outcomes: Counter[str] = Counter()
+    attempts, groups = [], defaultdict(list)
+    succeeded_webhooks, retries, gone, failed = set(), defaultdict(list), [], []
+    for delivery, response in results:
+        attempts.append(
+            DeliveryAttempt(
+                delivery=delivery,
+                number=delivery.attempt_count,
+                requested_at=claimed_at,
+                status_code=response.status_code,
+                latency_ms=response.latency_ms,
+                response_body=response.body,
+                error=response.error,
+                is_success=response.is_success,
+            )
         )
-        fields = {"last_status_code": response.status_code, "claimed_at": None, "updated_at": now}
-        schedule = settings.WEBHOOK_RETRY_SCHEDULE
         if response.is_success:
-            outcome = "succeeded"
-            fields.update(status=DeliveryStatus.SUCCEEDED, delivered_at=now, next_attempt_at=None)
+            outcome, fields = "succeeded", {"status": DeliveryStatus.SUCCEEDED, "delivered_at": now}
+            succeeded_webhooks.add(delivery.webhook_id)
         elif response.status_code == 410:
-            outcome = "gone"
-            fields.update(status=DeliveryStatus.FAILED, next_attempt_at=None)
+            outcome, fields = "gone", {"status": DeliveryStatus.FAILED}
+            gone.append(delivery)
         elif retry and delivery.attempt_count <= len(schedule):
-            outcome = "retry"
             next_at = now + timedelta(seconds=schedule[delivery.attempt_count - 1])
-            fields.update(status=DeliveryStatus.PENDING, next_attempt_at=next_at)
+            outcome, fields = "retry", {"status": DeliveryStatus.PENDING, "next_attempt_at": next_at}
+            retries[next_at].append(delivery.pk)
         else:
-            outcome = "failed"
-            fields.update(status=DeliveryStatus.FAILED, next_attempt_at=None)
-        # Only while the claim is still ours (a stale claim may have been taken over by another worker).
-        if not Delivery.objects.filter(pk=delivery.pk, status=DeliveryStatus.DELIVERING, claimed_at=claimed_at).update(
-            **fields
-        ):
-            return "superseded"
-        for name, value in fields.items():
-            setattr(delivery, name, value)
+            outcome, fields = "failed", {"status": DeliveryStatus.FAILED}
+            failed.append(delivery)
+        fields.setdefault("next_attempt_at", None)
+        fields["last_status_code"] = response.status_code
+        groups[tuple(sorted(fields.items()))].append(delivery.pk)
+        outcomes[outcome] += 1
+    with transaction.atomic():
+        DeliveryAttempt.objects.bulk_create(attempts)
+        for fields, ids in groups.items():
+            # Only while the claim is still ours (a stale claim may have been taken over by another worker).
+            Delivery.objects.filter(pk__in=ids, claim=token, status=DeliveryStatus.DELIVERING).update(
+                **dict(fields), claim="", claimed_at=None, updated_at=now
+            )
         if not retry:
-            return outcome  # a ping or test: no effect on the subscription's health
-        if outcome == "succeeded":
-            Webhook.objects.filter(pk=webhook.pk, consecutive_failures__gt=0).update(consecutive_failures=0)
-        elif outcome == "retry":
-            _enqueue([delivery.pk], run_after=delivery.next_attempt_at)
-        elif outcome == "gone":
-            disable(webhook=webhook, reason="The receiver answered 410 Gone.")
-        else:
-            _count_failed_event(webhook)
-    return outcome
+            return outcomes  # a ping: no effect on the subscription's health
+        if succeeded_webhooks:
+            Webhook.objects.filter(pk__in=succeeded_webhooks, consecutive_failures__gt=0).update(consecutive_failures=0)
+        for next_at, ids in retries.items():
+            _enqueue(ids, run_after=next_at)
+        for delivery in gone:
+            disable(webhook=delivery.webhook, reason="The receiver answered 410 Gone.")
+        for delivery in failed:
+            _count_failed_event(delivery.webhook)
+    return outcomes
 
 
 def _count_failed_event(webhook: Webhook) -> None:
@@ -502,8 +545,9 @@ def ping(*, company, actor, webhook: Webhook) -> Delivery:
                 data={"webhook_id": webhook.pk, "message": "Hello from Hireloop."},
             ),
         )
+        token = uuid.uuid4().hex
         delivery = Delivery.objects.create(
-            webhook=webhook, event=event, status=DeliveryStatus.DELIVERING, attempt_count=1, claimed_at=now
+            webhook=webhook, event=event, status=DeliveryStatus.DELIVERING, attempt_count=1, claimed_at=now, claim=token
         )
     response = send(
         url=webhook.url,
@@ -513,7 +557,7 @@ def ping(*, company, actor, webhook: Webhook) -> Delivery:
         extra_headers=webhook.headers,
     )
     delivery.webhook = webhook
-    _settle(delivery, response, claimed_at=now, retry=False)
+    _settle([(delivery, response)], token=token, claimed_at=now, retry=False)
     delivery.refresh_from_db()
     return delivery
 

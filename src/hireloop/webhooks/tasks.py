@@ -17,11 +17,7 @@ def deliver_webhooks(delivery_ids: list[int]) -> dict:
     """Attempt each due delivery (one event's fan-out, or one retry); idempotent per delivery."""
     from hireloop.webhooks import services
 
-    outcomes: dict[str, int] = {}
-    for delivery_id in delivery_ids:
-        outcome = services.deliver(delivery_id=delivery_id)
-        outcomes[outcome] = outcomes.get(outcome, 0) + 1
-    return outcomes
+    return services.deliver_many(delivery_ids=delivery_ids)
 
 
 @task(queue_name="webhooks")
