@@ -269,7 +269,12 @@ EVALUATION_OVERDUE_HOURS = env_int("EVALUATION_OVERDUE_HOURS", 24)
 WEBHOOK_ALLOW_PRIVATE_TARGETS = env_bool("WEBHOOK_ALLOW_PRIVATE_TARGETS", False)
 WEBHOOK_TIMEOUT_SECONDS = env_int("WEBHOOK_TIMEOUT_SECONDS", 10)
 # Delay before each retry after a failed attempt (the published schedule: 30 s, 2 m, 10 m, 30 m, 2 h, 6 h, 12 h, 24 h).
-WEBHOOK_RETRY_SCHEDULE = [int(s) for s in env_list("WEBHOOK_RETRY_SCHEDULE", "30,120,600,1800,7200,21600,43200,86400")]
+try:
+    WEBHOOK_RETRY_SCHEDULE = [
+        int(s) for s in env_list("WEBHOOK_RETRY_SCHEDULE", "30,120,600,1800,7200,21600,43200,86400")
+    ]
+except ValueError:
+    raise ImproperlyConfigured("WEBHOOK_RETRY_SCHEDULE must be comma-separated seconds, e.g. 30,120,600") from None
 # A subscription whose last N events all failed (every retry spent) is disabled and its company's admins emailed.
 WEBHOOK_DISABLE_AFTER_FAILED_EVENTS = env_int("WEBHOOK_DISABLE_AFTER_FAILED_EVENTS", 5)
 # A delivery claimed longer ago than this (worker killed mid-request) is sent again by the sweep.

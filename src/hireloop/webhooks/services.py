@@ -356,14 +356,19 @@ def _notify_admins(webhook: Webhook, reason: str) -> None:
     )
 
 
-def requeue_stalled(*, now: datetime | None = None, limit: int = 5000) -> int:
-    """Enqueue again deliveries whose task was lost (a worker killed mid-run). Safe any time: claims are checked."""
+def requeue_stalled(*, now: datetime | None = None, include_pending: bool = True, limit: int = 5000) -> int:
+    """Enqueue again deliveries whose task was lost. Safe any time: claims are checked.
+
+    Claims older than the lease were left by a killed worker. Pending deliveries overdue by more than
+    the lease lost their task (e.g. the process died between COMMIT and enqueueing); callers pass
+    include_pending=False while the queue still holds due deliveries, which are then only late.
+    """
     now = now or timezone.now()
     lease = timedelta(seconds=settings.WEBHOOK_DELIVERY_LEASE_SECONDS)
-    stalled = Delivery.objects.filter(
-        Q(status=DeliveryStatus.DELIVERING, claimed_at__lt=now - lease)
-        | Q(status=DeliveryStatus.PENDING, next_attempt_at__lt=now - lease)
-    )
+    stalled = Q(status=DeliveryStatus.DELIVERING, claimed_at__lt=now - lease)
+    if include_pending:
+        stalled |= Q(status=DeliveryStatus.PENDING, next_attempt_at__lt=now - lease)
+    stalled = Delivery.objects.filter(stalled)
     ids = list(stalled.order_by("pk").values_list("pk", flat=True)[:limit])
     from hireloop.webhooks.tasks import deliver_webhooks
 

@@ -10,6 +10,7 @@ from django_tasks import task
 logger = logging.getLogger("hireloop.webhooks")
 
 SWEEP_PATH = "hireloop.webhooks.tasks.sweep"
+DELIVER_PATH = "hireloop.webhooks.tasks.deliver_webhooks"
 
 
 @task(queue_name="webhooks")
@@ -25,13 +26,25 @@ def sweep() -> dict:
     """Requeue deliveries lost with a killed worker, drop logs older than the retention, then run again later."""
     from hireloop.webhooks import services
 
-    result = {"requeued": services.requeue_stalled(), "deleted_events": services.delete_old()}
+    result = {
+        "requeued": services.requeue_stalled(include_pending=not _deliveries_waiting()),
+        "deleted_events": services.delete_old(),
+    }
     _schedule_next()
     return result
 
 
 def _uses_database_backend() -> bool:
     return settings.TASKS["default"]["BACKEND"].startswith("django_tasks_db")
+
+
+def _deliveries_waiting() -> bool:
+    """Whether due delivery tasks are still queued (a backlog, not lost work)."""
+    if not _uses_database_backend():
+        return False
+    from django_tasks_db.models import DBTaskResult
+
+    return DBTaskResult.objects.ready().filter(task_path=DELIVER_PATH).exists()
 
 
 def _pending_sweeps():

@@ -306,3 +306,17 @@ def test_redelivery_sends_the_same_event_again_as_a_new_delivery(tenant, receive
     assert receiver.requests[0].body == receiver.requests[1].body
     copy.refresh_from_db()
     assert (copy.status, copy.redelivery_of_id, copy.event_id) == (DeliveryStatus.SUCCEEDED, first.pk, first.event_id)
+
+
+def test_the_sweep_leaves_late_deliveries_alone_while_their_tasks_are_queued(tenant, receiver, settings):
+    from django_tasks_db.models import DBTaskResult
+
+    from hireloop.webhooks.tasks import DELIVER_PATH, sweep
+
+    subscribe(tenant, receiver.url)
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        record_event("candidate.created", tenant.company, make_candidate(tenant.company))
+        clock.shift(settings.WEBHOOK_DELIVERY_LEASE_SECONDS + 1)
+        assert sweep.call()["requeued"] == 0  # a backlog: its task is still waiting
+        DBTaskResult.objects.filter(task_path=DELIVER_PATH).delete()  # the task was lost
+        assert sweep.call()["requeued"] == 1
