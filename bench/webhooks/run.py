@@ -237,6 +237,7 @@ def baseline(receiver: Receiver, count: int) -> dict:
 
 
 def main() -> None:
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # run the cleanup that stops the workers
     parser = argparse.ArgumentParser()
     parser.add_argument("--events", type=int, default=10_000)
     parser.add_argument("--subscribers", type=int, default=5)

@@ -2,8 +2,10 @@
 
 Payloads are built when the event is recorded (inside the caller's transaction), so `data` is the
 resource as it was at that moment, and a deleted resource still has a full payload.
-Delivery is at-least-once: a delivery row is claimed before the request and settled after it; a claim
-left by a killed worker is retried by the periodic sweep (tasks.sweep).
+Delivery is at-least-once, and the delivery rows are the queue: a delivery task claims a batch of
+due rows, sends them and settles each. A claim left by a killed worker expires after
+WEBHOOK_DELIVERY_LEASE_SECONDS and is taken by the next batch. Tasks only wake workers up, so a lost
+task loses nothing: the periodic sweep (tasks.sweep) starts a new one while anything is due.
 """
 
 import json
@@ -15,7 +17,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.html import escape
@@ -23,7 +25,6 @@ from django.utils.module_loading import import_string
 
 from hireloop.activity.models import Event
 from hireloop.core.errors import Conflict, ValidationFailed
-from hireloop.core.tasks import enqueue_on_commit
 from hireloop.webhooks import catalogue, signing, transport
 from hireloop.webhooks.models import Delivery, DeliveryAttempt, DeliveryStatus, Webhook, WebhookEvent
 
@@ -144,19 +145,17 @@ def on_event(event: Event) -> None:
         ),
     )
     now = timezone.now()
-    deliveries = Delivery.objects.bulk_create(
+    Delivery.objects.bulk_create(
         [Delivery(webhook_id=hook.pk, event=webhook_event, next_attempt_at=now) for hook in hooks]
     )
-    _enqueue([d.pk for d in deliveries])
+    _wake_on_commit()
 
 
-def _enqueue(delivery_ids: list[int], *, run_after: datetime | None = None) -> None:
-    from hireloop.webhooks.tasks import deliver_webhooks
+def _wake_on_commit(run_after: datetime | None = None) -> None:
+    """Once the transaction commits, make sure a delivery task will run (at `run_after`)."""
+    from hireloop.webhooks.tasks import ensure_delivery_task
 
-    if not delivery_ids:
-        return
-    task = deliver_webhooks.using(run_after=run_after) if run_after else deliver_webhooks
-    enqueue_on_commit(task, delivery_ids)
+    transaction.on_commit(lambda: ensure_delivery_task(run_after=run_after))
 
 
 # --- delivering -----------------------------------------------------------------------------
@@ -181,48 +180,56 @@ def send(*, url: str, body: str, message_id: str, secrets_: list[str], extra_hea
     return transport.post(url, body=body, headers=headers)
 
 
-def _claim(delivery_ids: list[int], now: datetime) -> tuple[str, list[Delivery]]:
-    """Mark the due deliveries among `delivery_ids` as being sent by us (taking over stale claims)."""
+def _claim_due(now: datetime, limit: int) -> tuple[str, list[Delivery]]:
+    """Mark up to `limit` due deliveries (and claims left stale by a killed worker) as being sent by us."""
     lease = timedelta(seconds=settings.WEBHOOK_DELIVERY_LEASE_SECONDS)
-    due = Q(status=DeliveryStatus.PENDING) & (Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+    due = Q(status=DeliveryStatus.PENDING, next_attempt_at__lte=now)
     stale = Q(status=DeliveryStatus.DELIVERING, claimed_at__lt=now - lease)
     token = uuid.uuid4().hex
-    claimed = Delivery.objects.filter(due | stale, pk__in=delivery_ids).update(
-        status=DeliveryStatus.DELIVERING,
-        claim=token,
-        claimed_at=now,
-        attempt_count=F("attempt_count") + 1,
-        updated_at=now,
-    )
-    if not claimed:
-        return token, []
-    deliveries = Delivery.objects.filter(pk__in=delivery_ids, claim=token).select_related("webhook", "event")
+    with transaction.atomic():
+        queryset = Delivery.objects.filter(due | stale).order_by("next_attempt_at", "pk")
+        if connection.features.has_select_for_update_skip_locked:
+            queryset = queryset.select_for_update(skip_locked=True)  # workers take disjoint batches
+        ids = list(queryset.values_list("pk", flat=True)[:limit])
+        if not ids:
+            return token, []
+        Delivery.objects.filter(pk__in=ids).update(
+            status=DeliveryStatus.DELIVERING,
+            claim=token,
+            claimed_at=now,
+            attempt_count=F("attempt_count") + 1,
+            updated_at=now,
+        )
+    deliveries = Delivery.objects.filter(pk__in=ids, claim=token).select_related("webhook", "event")
     return token, list(deliveries.order_by("pk"))
 
 
+# Requests of one batch are sent in parallel, so a slow receiver does not hold up the others. A batch
+# takes at most ceil(BATCH_SIZE / SEND_THREADS) timeouts (3 x 10 s), well inside the claim's lease.
+SEND_THREADS = 16
+BATCH_SIZE = 48
 _executor: ThreadPoolExecutor | None = None
 
 
 def _pool() -> ThreadPoolExecutor:
-    # One event's fan-out is sent in parallel, so one slow receiver does not hold up the others.
     global _executor
     if _executor is None:
-        _executor = ThreadPoolExecutor(max_workers=8, thread_name_prefix="webhooks")
+        _executor = ThreadPoolExecutor(max_workers=SEND_THREADS, thread_name_prefix="webhooks")
     return _executor
 
 
-def deliver_many(*, delivery_ids: list[int]) -> dict[str, int]:
-    """Make the next attempt of each due delivery; settle each (success, retry later, or failure).
+def deliver_due(*, limit: int = BATCH_SIZE) -> dict[str, int]:
+    """Claim a batch of due deliveries, send them, and settle each (success, retry later, or failure).
 
-    Deliveries not due, or claimed by another worker, are skipped: running this twice is harmless.
+    Returns counts by outcome plus "claimed"; 0 claimed means nothing is due. Safe in any number of workers.
     """
     now = timezone.now()
-    token, deliveries = _claim(delivery_ids, now)
-    outcomes: Counter[str] = Counter(skipped=len(delivery_ids) - len(deliveries))
+    token, deliveries = _claim_due(now, limit)
+    outcomes: Counter[str] = Counter(claimed=len(deliveries))
     inactive = [d.pk for d in deliveries if not d.webhook.is_active]
     if inactive:
         Delivery.objects.filter(pk__in=inactive, claim=token).update(
-            status=DeliveryStatus.CANCELLED, claim="", claimed_at=None, updated_at=now
+            status=DeliveryStatus.CANCELLED, claim="", claimed_at=None, next_attempt_at=None, updated_at=now
         )
         outcomes["cancelled"] += len(inactive)
     ready = [d for d in deliveries if d.webhook.is_active]
@@ -237,14 +244,9 @@ def deliver_many(*, delivery_ids: list[int]) -> dict[str, int]:
         )
 
     responses = list(_pool().map(attempt, ready)) if len(ready) > 1 else [attempt(d) for d in ready]
-    outcomes.update(_settle(list(zip(ready, responses, strict=True)), token=token, claimed_at=now))
-    return {name: count for name, count in outcomes.items() if count}
-
-
-def deliver(*, delivery_id: int) -> str:
-    """Make the next attempt of one delivery if it is due; its outcome."""
-    outcomes = deliver_many(delivery_ids=[delivery_id])
-    return next(iter(outcomes))
+    if ready:
+        outcomes.update(_settle(list(zip(ready, responses, strict=True)), token=token, claimed_at=now))
+    return {name: count for name, count in outcomes.items() if count or name == "claimed"}
 
 
 def _settle(results: list, *, token: str, claimed_at: datetime, retry: bool = True) -> Counter:
@@ -253,7 +255,7 @@ def _settle(results: list, *, token: str, claimed_at: datetime, retry: bool = Tr
     schedule = settings.WEBHOOK_RETRY_SCHEDULE
     outcomes: Counter[str] = Counter()
     attempts, groups = [], defaultdict(list)
-    succeeded_webhooks, retries, gone, failed = set(), defaultdict(list), [], []
+    succeeded_webhooks, retries, gone, failed = set(), set(), [], []
     for delivery, response in results:
         attempts.append(
             DeliveryAttempt(
@@ -276,7 +278,7 @@ def _settle(results: list, *, token: str, claimed_at: datetime, retry: bool = Tr
         elif retry and delivery.attempt_count <= len(schedule):
             next_at = now + timedelta(seconds=schedule[delivery.attempt_count - 1])
             outcome, fields = "retry", {"status": DeliveryStatus.PENDING, "next_attempt_at": next_at}
-            retries[next_at].append(delivery.pk)
+            retries.add(next_at)
         else:
             outcome, fields = "failed", {"status": DeliveryStatus.FAILED}
             failed.append(delivery)
@@ -293,10 +295,11 @@ def _settle(results: list, *, token: str, claimed_at: datetime, retry: bool = Tr
             )
         if not retry:
             return outcomes  # a ping: no effect on the subscription's health
-        if succeeded_webhooks:
-            Webhook.objects.filter(pk__in=succeeded_webhooks, consecutive_failures__gt=0).update(consecutive_failures=0)
-        for next_at, ids in retries.items():
-            _enqueue(ids, run_after=next_at)
+        failing = {d.webhook_id for d, _ in results if d.webhook.consecutive_failures} & succeeded_webhooks
+        if failing:
+            Webhook.objects.filter(pk__in=failing).update(consecutive_failures=0)
+        for next_at in retries:
+            _wake_on_commit(run_after=next_at)
         for delivery in gone:
             disable(webhook=delivery.webhook, reason="The receiver answered 410 Gone.")
         for delivery in failed:
@@ -356,25 +359,14 @@ def _notify_admins(webhook: Webhook, reason: str) -> None:
     )
 
 
-def requeue_stalled(*, now: datetime | None = None, include_pending: bool = True, limit: int = 5000) -> int:
-    """Enqueue again deliveries whose task was lost. Safe any time: claims are checked.
-
-    Claims older than the lease were left by a killed worker. Pending deliveries overdue by more than
-    the lease lost their task (e.g. the process died between COMMIT and enqueueing); callers pass
-    include_pending=False while the queue still holds due deliveries, which are then only late.
-    """
+def has_due_work(*, now: datetime | None = None) -> bool:
+    """Whether a delivery is due, or was claimed by a worker that died (its lease ran out)."""
     now = now or timezone.now()
     lease = timedelta(seconds=settings.WEBHOOK_DELIVERY_LEASE_SECONDS)
-    stalled = Q(status=DeliveryStatus.DELIVERING, claimed_at__lt=now - lease)
-    if include_pending:
-        stalled |= Q(status=DeliveryStatus.PENDING, next_attempt_at__lt=now - lease)
-    stalled = Delivery.objects.filter(stalled)
-    ids = list(stalled.order_by("pk").values_list("pk", flat=True)[:limit])
-    from hireloop.webhooks.tasks import deliver_webhooks
-
-    for start in range(0, len(ids), 50):
-        deliver_webhooks.enqueue(ids[start : start + 50])
-    return len(ids)
+    return Delivery.objects.filter(
+        Q(status=DeliveryStatus.PENDING, next_attempt_at__lte=now)
+        | Q(status=DeliveryStatus.DELIVERING, claimed_at__lt=now - lease)
+    ).exists()
 
 
 def delete_old(*, now: datetime | None = None, batch: int = 2000) -> int:
@@ -608,5 +600,5 @@ def redeliver(*, company, actor, delivery: Delivery) -> Delivery:
     copy = Delivery.objects.create(
         webhook=delivery.webhook, event=delivery.event, next_attempt_at=timezone.now(), redelivery_of=delivery
     )
-    _enqueue([copy.pk])
+    _wake_on_commit()
     return copy
