@@ -10,9 +10,9 @@ the wall-clock time of its state change, so the delay from change to receipt is 
 Scenarios:
 - baseline: this process signs and POSTs the same number of requests to the same receiver from one
   thread with no database: the ceiling of the sender and receiver on this machine.
-- burst, N workers: --events events recorded as fast as one process can, each fanned out to
-  --subscribers subscriptions; deliveries/s from first to last receipt, delay percentiles.
-- paced: --paced-rate events/s for --paced-seconds with the largest worker count; delay percentiles.
+- drain, N workers: --events events recorded (each fanned out to --subscribers subscriptions) before
+  N workers start; deliveries/s from first to last receipt (delays here are time spent in the backlog).
+- paced, N workers: --paced-rate events/s for --paced-seconds while N workers run; delay percentiles.
 Ratios are printed against the baseline of the same run.
 """
 
@@ -204,10 +204,14 @@ def scenario(
     env = scenario_env(tag, tmp)
     run_child(env, SETUP, receiver.url(""), str(subscribers))
     receiver.reset()
-    procs = start_workers(env, workers)
+    procs: list[subprocess.Popen] = []
     try:
-        time.sleep(3)  # let the workers start (they poll the queue)
+        if rate:  # paced: workers are up while the events happen
+            procs = start_workers(env, workers)
+            time.sleep(3)  # let the workers start (they poll the queue)
         produce = json.loads(run_child(env, PRODUCE, str(events), str(rate)))
+        if not rate:  # drain: the whole backlog is waiting when the workers start
+            procs = start_workers(env, workers)
         expected = events * subscribers
         deadline = time.perf_counter() + timeout
         while len(receiver.received) < expected and time.perf_counter() < deadline:
@@ -255,7 +259,7 @@ def main() -> None:
         for n in worker_counts:
             results.append(
                 scenario(
-                    f"burst_w{n}",
+                    f"drain_w{n}",
                     receiver,
                     Path(tmp),
                     events=args.events,
@@ -266,8 +270,7 @@ def main() -> None:
                 )
             )
             print(json.dumps(results[-1]), flush=True)
-        if args.paced_rate:
-            n = max(worker_counts)
+        for n in worker_counts if args.paced_rate else []:
             results.append(
                 scenario(
                     f"paced_w{n}",
