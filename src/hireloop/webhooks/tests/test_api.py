@@ -285,3 +285,22 @@ def test_services_refuse_unknown_test_events(tenant):
 
     with pytest.raises(ValidationFailed):
         services.send_test(company=tenant.company, url=PUBLIC_URL, event_type="nope")
+
+
+def test_a_disabled_webhooks_deliveries_cannot_be_redelivered(tenant, api, webhook):
+    record_event("candidate.created", tenant.company, make_candidate(tenant.company))
+    delivery = Delivery.objects.get(webhook=webhook)
+    Delivery.objects.filter(pk=delivery.pk).update(status="failed")
+    Webhook.objects.filter(pk=webhook.pk).update(is_active=False)
+
+    error = assert_error(api.post(f"/deliveries/{delivery.pk}/redeliver"), 409)
+
+    assert "is_active" in error["message"]
+    assert Delivery.objects.filter(webhook=webhook).count() == 1
+
+
+def test_an_update_with_unknown_events_is_refused_and_changes_nothing(api, webhook):
+    assert_error(api.put(f"/webhooks/{webhook.pk}", {"events": ["nope.*"]}), 400, fields=["events"])
+
+    webhook.refresh_from_db()
+    assert webhook.events == ["*"]
