@@ -75,7 +75,8 @@ class Receiver:
         self.received = []
 
     def stop(self) -> None:
-        self.loop.call_soon_threadsafe(self.loop.stop)
+        # The loop's daemon thread ends with the process; closing the server is enough.
+        self.loop.call_soon_threadsafe(self.server.close)
 
 
 def scenario_env(tag: str, tmp: Path) -> dict:
@@ -133,7 +134,9 @@ from django.db import transaction
 from hireloop.accounts.models import Company
 from hireloop.activity.services import record
 company = Company.objects.get(slug="bench")
-count, rate = int(sys.argv[1]), float(sys.argv[2])
+count, rate, start_at = int(sys.argv[1]), float(sys.argv[2]), float(sys.argv[3])
+while time.time() < start_at:  # producers of one run start together
+    time.sleep(0.01)
 started = time.perf_counter()
 for number in range(count):
     if rate:
@@ -145,6 +148,23 @@ for number in range(count):
                data={"t": time.time()})
 print(json.dumps({"seconds": time.perf_counter() - started}))
 """
+
+
+def produce_events(env: dict, events: int, rate: float, producers: int) -> dict:
+    """Record `events` from `producers` processes in parallel, together at `rate` events/s (0 = flat out)."""
+    start_at = time.time() + 5  # time for the children to set Django up
+    share = [events // producers + (1 if i < events % producers else 0) for i in range(producers)]
+    children = [
+        subprocess.Popen(  # noqa: S603
+            [sys.executable, "-c", PRODUCE, str(n), str(rate / producers), str(start_at)],
+            env=env,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for n in share
+    ]
+    seconds = [json.loads(child.communicate()[0].strip().splitlines()[-1])["seconds"] for child in children]
+    return {"seconds": max(seconds)}
 
 
 def start_workers(env: dict, n: int) -> list[subprocess.Popen]:
@@ -178,7 +198,9 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, int(len(ordered) * p / 100))]
 
 
-def summarise(tag: str, workers: int, received: list[tuple[float, bytes]], expected: int, produce: dict) -> dict:
+def summarise(
+    tag: str, workers: int, received: list[tuple[float, bytes]], expected: int, produce: dict, events: int
+) -> dict:
     delays, ids = [], {}
     for arrived, body in received:
         payload = json.loads(body)
@@ -191,6 +213,7 @@ def summarise(tag: str, workers: int, received: list[tuple[float, bytes]], expec
         "deliveries": len(received),
         "expected": expected,
         "produce_seconds": round(produce["seconds"], 2),
+        "events_per_second": round(events / produce["seconds"], 1),
         "deliver_seconds": round(span, 2),
         "per_second": round(len(received) / span, 1) if span else 0,
         "delay_p50": round(percentile(delays, 50), 3),
@@ -199,7 +222,16 @@ def summarise(tag: str, workers: int, received: list[tuple[float, bytes]], expec
 
 
 def scenario(
-    tag: str, receiver: Receiver, tmp: Path, *, events: int, subscribers: int, workers: int, rate: float, timeout: float
+    tag: str,
+    receiver: Receiver,
+    tmp: Path,
+    *,
+    events: int,
+    subscribers: int,
+    workers: int,
+    rate: float,
+    producers: int,
+    timeout: float,
 ) -> dict:
     env = scenario_env(tag, tmp)
     run_child(env, SETUP, receiver.url(""), str(subscribers))
@@ -209,7 +241,7 @@ def scenario(
         if rate:  # paced: workers are up while the events happen
             procs = start_workers(env, workers)
             time.sleep(3)  # let the workers start (they poll the queue)
-        produce = json.loads(run_child(env, PRODUCE, str(events), str(rate)))
+        produce = produce_events(env, events, rate, producers)
         if not rate:  # drain: the whole backlog is waiting when the workers start
             procs = start_workers(env, workers)
         expected = events * subscribers
@@ -218,7 +250,7 @@ def scenario(
             time.sleep(0.2)
     finally:
         stop_workers(procs)
-    return summarise(tag, workers, list(receiver.received), expected, produce)
+    return summarise(tag, workers, list(receiver.received), expected, produce, events)
 
 
 def baseline(receiver: Receiver, count: int) -> dict:
@@ -237,7 +269,7 @@ def baseline(receiver: Receiver, count: int) -> dict:
         body = json.dumps({"id": f"evt_{number}", "type": "note.created", "data": {"t": time.time()}})
         services.send(url=receiver.url("/baseline"), body=body, message_id=f"evt_{number}", secrets_=[secret])
     elapsed = time.perf_counter() - started
-    return summarise("baseline", 0, list(receiver.received), count, {"seconds": elapsed})
+    return summarise("baseline", 0, list(receiver.received), count, {"seconds": elapsed}, count)
 
 
 def main() -> None:
@@ -248,6 +280,7 @@ def main() -> None:
     parser.add_argument("--workers", default="1,4")
     parser.add_argument("--paced-rate", type=float, default=100)
     parser.add_argument("--paced-seconds", type=float, default=30)
+    parser.add_argument("--producers", type=int, default=2, help="processes recording events in parallel")
     parser.add_argument("--timeout", type=float, default=1200)
     args = parser.parse_args()
     backend = "postgresql" if os.environ.get("DATABASE_URL") else "sqlite"
@@ -266,6 +299,7 @@ def main() -> None:
                     subscribers=args.subscribers,
                     workers=n,
                     rate=0,
+                    producers=args.producers,
                     timeout=args.timeout,
                 )
             )
@@ -280,20 +314,22 @@ def main() -> None:
                     subscribers=args.subscribers,
                     workers=n,
                     rate=args.paced_rate,
+                    producers=args.producers,
                     timeout=args.timeout,
                 )
             )
             print(json.dumps(results[-1]), flush=True)
     receiver.stop()
     base = results[0]["per_second"] or 1
-    print(f"\nbackend={backend} events={args.events} subscribers={args.subscribers}")
+    print(f"\nbackend={backend} events={args.events} subscribers={args.subscribers} producers={args.producers}")
     print(
-        f"{'scenario':12} {'workers':>7} {'delivered':>10} {'deliveries/s':>13} {'x baseline':>11} "
+        f"{'scenario':12} {'workers':>7} {'events/s':>9} {'delivered':>11} {'deliveries/s':>13} {'x baseline':>11} "
         f"{'p50 delay s':>12} {'p99 delay s':>12}"
     )
     for r in results:
         print(
-            f"{r['scenario']:12} {r['workers']:>7} {r['deliveries']:>4}/{r['expected']:<5} {r['per_second']:>13} "
+            f"{r['scenario']:12} {r['workers']:>7} {r['events_per_second']:>9} "
+            f"{r['deliveries']:>5}/{r['expected']:<5} {r['per_second']:>13} "
             f"{r['per_second'] / base:>11.3f} {r['delay_p50']:>12} {r['delay_p99']:>12}"
         )
 
