@@ -7,7 +7,7 @@ from hireloop.webhooks.models import Delivery, Webhook
 class WebhookAdmin(admin.ModelAdmin):
     list_display = ("id", "company", "job", "url", "is_active", "consecutive_failures", "created_at")
     list_filter = ("is_active",)
-    exclude = ("secret", "previous_secret")
+    exclude = ("secret_encrypted", "previous_secret_encrypted")
 
 
 @admin.register(Delivery)

@@ -27,7 +27,7 @@ def webhook_out(webhook: Webhook) -> dict:
         "consecutive_failures": webhook.consecutive_failures,
         "disabled_at": webhook.disabled_at,
         "disabled_reason": webhook.disabled_reason,
-        "previous_secret_expires_at": webhook.previous_secret_expires_at if webhook.previous_secret else None,
+        "previous_secret_expires_at": webhook.previous_secret_expires_at if webhook.previous_secret_encrypted else None,
         "created_at": webhook.created_at,
         "updated_at": webhook.updated_at,
     }

@@ -3,6 +3,7 @@
 from django.db import models
 
 from hireloop.core.models import TenantModel, TimeStampedModel
+from hireloop.webhooks import crypto
 
 
 class Webhook(TenantModel):
@@ -15,9 +16,10 @@ class Webhook(TenantModel):
     events = models.JSONField(default=list)
     headers = models.JSONField(default=dict)
     is_active = models.BooleanField(default=True)
-    # Secrets are "whsec_<base64>"; while rotating, the previous one also signs until it expires.
-    secret = models.CharField(max_length=200)
-    previous_secret = models.CharField(max_length=200, blank=True)
+    # Secrets are "whsec_<base64>", stored encrypted (see `secret`); while rotating, the previous one
+    # also signs until it expires.
+    secret_encrypted = models.TextField()
+    previous_secret_encrypted = models.TextField(blank=True)
     previous_secret_expires_at = models.DateTimeField(null=True, blank=True)
     consecutive_failures = models.PositiveIntegerField(default=0)
     disabled_at = models.DateTimeField(null=True, blank=True)
@@ -29,6 +31,22 @@ class Webhook(TenantModel):
 
     def __str__(self) -> str:
         return self.url
+
+    @property
+    def secret(self) -> str:
+        return crypto.decrypt(self.secret_encrypted)
+
+    @secret.setter
+    def secret(self, value: str) -> None:
+        self.secret_encrypted = crypto.encrypt(value)
+
+    @property
+    def previous_secret(self) -> str:
+        return crypto.decrypt(self.previous_secret_encrypted)
+
+    @previous_secret.setter
+    def previous_secret(self, value: str) -> None:
+        self.previous_secret_encrypted = crypto.encrypt(value)
 
 
 class WebhookEvent(models.Model):

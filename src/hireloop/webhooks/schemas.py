@@ -52,7 +52,7 @@ class WebhookCreatedOut(WebhookOut):
 class SecretOut(Schema):
     id: int
     secret: str
-    previous_secret_expires_at: UnixTime
+    previous_secret_expires_at: OptionalUnixTime
 
 
 class EventTypeOut(Schema):

@@ -25,7 +25,7 @@ from django.utils.module_loading import import_string
 
 from hireloop.activity.models import Event
 from hireloop.core.errors import Conflict, ValidationFailed
-from hireloop.webhooks import catalogue, signing, transport
+from hireloop.webhooks import catalogue, crypto, signing, transport
 from hireloop.webhooks.models import Delivery, DeliveryAttempt, DeliveryStatus, Webhook, WebhookEvent
 
 logger = logging.getLogger("hireloop.webhooks")
@@ -164,7 +164,8 @@ def _wake_on_commit(run_after: datetime | None = None) -> None:
 def signing_secrets(webhook: Webhook, now: datetime) -> list[str]:
     """The current secret, plus the previous one during the 24 h after a rotation."""
     result = [webhook.secret]
-    if webhook.previous_secret and webhook.previous_secret_expires_at and webhook.previous_secret_expires_at > now:
+    expires = webhook.previous_secret_expires_at
+    if webhook.previous_secret_encrypted and expires and expires > now:
         result.append(webhook.previous_secret)
     return result
 
@@ -235,11 +236,15 @@ def deliver_due(*, limit: int = BATCH_SIZE) -> dict[str, int]:
     ready = [d for d in deliveries if d.webhook.is_active]
 
     def attempt(delivery: Delivery):
+        try:
+            secrets_ = signing_secrets(delivery.webhook, now)
+        except crypto.SecretUnreadable as exc:
+            return transport.Response(status_code=None, latency_ms=0, body="", error=str(exc))
         return send(
             url=delivery.webhook.url,
             body=delivery.event.body,
             message_id=delivery.event.public_id,
-            secrets_=signing_secrets(delivery.webhook, now),
+            secrets_=secrets_,
             extra_headers=delivery.webhook.headers,
         )
 
@@ -514,10 +519,15 @@ def delete_webhook(*, company, actor, webhook: Webhook) -> None:
 def rotate_secret(*, company, actor, webhook: Webhook) -> Webhook:
     """Issue a new secret; the old one keeps signing (alongside) for 24 hours."""
     now = timezone.now()
-    webhook.previous_secret = webhook.secret
-    webhook.previous_secret_expires_at = now + ROTATION_OVERLAP
+    try:
+        webhook.previous_secret = webhook.secret
+        webhook.previous_secret_expires_at = now + ROTATION_OVERLAP
+    except crypto.SecretUnreadable:
+        webhook.previous_secret, webhook.previous_secret_expires_at = "", None  # nothing to overlap with
     webhook.secret = signing.new_secret()
-    webhook.save(update_fields=["secret", "previous_secret", "previous_secret_expires_at", "updated_at"])
+    webhook.save(
+        update_fields=["secret_encrypted", "previous_secret_encrypted", "previous_secret_expires_at", "updated_at"]
+    )
     from hireloop.activity.services import record
 
     record(kind="webhook.secret_rotated", company=company, subject=webhook, actor=actor, job_id=webhook.job_id)

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from hireloop import webhooks
 from hireloop.webhooks import services, signing
+from hireloop.webhooks.models import Delivery, Webhook
 from hireloop.webhooks.tests.helpers import make_candidate, record_event, subscribe
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("private_targets")]
@@ -89,3 +90,30 @@ def test_after_rotation_both_secrets_sign_for_24_hours_then_only_the_new_one(ten
         standardwebhooks.Webhook(new_secret).verify(request.body, request.headers)
         with pytest.raises(standardwebhooks.webhooks.WebhookVerificationError):
             standardwebhooks.Webhook(old_secret).verify(request.body, request.headers)
+
+
+def test_secrets_are_stored_encrypted(tenant):
+    webhook = subscribe(tenant, "https://93.184.215.14/hooks")
+
+    stored = Webhook.objects.filter(pk=webhook.pk).values_list("secret_encrypted", flat=True).get()
+    assert webhook.secret.startswith("whsec_") and webhook.secret not in stored
+    assert Webhook.objects.get(pk=webhook.pk).secret == webhook.secret
+
+
+def test_a_secret_unreadable_after_a_secret_key_change_fails_the_attempt_with_advice(
+    tenant, receiver, run_tasks, settings
+):
+    subscribe(tenant, receiver.url)
+    settings.SECRET_KEY = "another-secret-key-" + "x" * 40
+
+    record_event("candidate.created", tenant.company, make_candidate(tenant.company))
+    run_tasks()
+
+    assert receiver.requests == []
+    attempt = Delivery.objects.get().attempts.get()
+    assert "rotate its secret" in attempt.error
+
+    webhook = Webhook.objects.get()
+    services.rotate_secret(company=tenant.company, actor=tenant.user, webhook=webhook)  # the way out
+    run_tasks()  # nothing due until the retry; the new secret is readable
+    assert Webhook.objects.get().secret.startswith("whsec_")
