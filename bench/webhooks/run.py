@@ -281,6 +281,7 @@ def main() -> None:
     parser.add_argument("--paced-rate", type=float, default=100)
     parser.add_argument("--paced-seconds", type=float, default=30)
     parser.add_argument("--producers", type=int, default=2, help="processes recording events in parallel")
+    parser.add_argument("--skip-drain", action="store_true", help="only the paced scenarios")
     parser.add_argument("--timeout", type=float, default=1200)
     args = parser.parse_args()
     backend = "postgresql" if os.environ.get("DATABASE_URL") else "sqlite"
@@ -289,7 +290,7 @@ def main() -> None:
     print(json.dumps(results[-1]), flush=True)
     worker_counts = [int(x) for x in args.workers.split(",")]
     with tempfile.TemporaryDirectory(prefix="hl-bench-hooks-") as tmp:
-        for n in worker_counts:
+        for n in [] if args.skip_drain else worker_counts:
             results.append(
                 scenario(
                     f"drain_w{n}",
