@@ -61,7 +61,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
 
     from hireloop.webhooks.tasks import ensure_sweep_scheduled
 
-    # Periodic work (webhook retries of lost deliveries, log cleanup) is a task that reschedules itself.
+    # Periodic work (resending webhooks a killed worker left behind, log cleanup) is a task that reschedules itself.
     ensure_sweep_scheduled()
     call_command(
         "db_worker",

@@ -277,9 +277,9 @@ except ValueError:
     raise ImproperlyConfigured("WEBHOOK_RETRY_SCHEDULE must be comma-separated seconds, e.g. 30,120,600") from None
 # A subscription whose last N events all failed (every retry spent) is disabled and its company's admins emailed.
 WEBHOOK_DISABLE_AFTER_FAILED_EVENTS = env_int("WEBHOOK_DISABLE_AFTER_FAILED_EVENTS", 5)
-# A delivery claimed longer ago than this (worker killed mid-request) is sent again by the sweep.
+# A delivery claimed longer ago than this (worker killed mid-request) is claimed and sent again.
 WEBHOOK_DELIVERY_LEASE_SECONDS = env_int("WEBHOOK_DELIVERY_LEASE_SECONDS", 60)
-# How often the worker's sweep requeues lost deliveries and removes old ones.
+# How often the worker's sweep wakes delivery for expired claims or lost tasks, and removes old logs.
 WEBHOOK_SWEEP_INTERVAL_SECONDS = env_int("WEBHOOK_SWEEP_INTERVAL_SECONDS", 30)
 WEBHOOK_RETENTION_DAYS = env_int("WEBHOOK_RETENTION_DAYS", 30)
 
