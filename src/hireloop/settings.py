@@ -217,7 +217,7 @@ TASKS = {
 # Every `hireloop worker` runs these sweeps this often (0 = never): each re-enqueues work that a
 # killed worker had claimed and lost, e.g. a message being delivered.
 WORKER_SWEEP_INTERVAL_SECONDS = env_int("WORKER_SWEEP_INTERVAL_SECONDS", 30)
-WORKER_SWEEPS = ["hireloop.messaging.services.requeue_stalled"]
+WORKER_SWEEPS = ["hireloop.messaging.services.requeue_stalled", "hireloop.webhooks.tasks.sweep"]
 
 # --- auth -------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -266,6 +266,24 @@ IDEMPOTENCY_TTL_SECONDS = env_int("IDEMPOTENCY_TTL_SECONDS", 24 * 3600)
 INTERVIEW_REMINDER_MINUTES = env_int("INTERVIEW_REMINDER_MINUTES", 60)
 # Interviewers who have not submitted an evaluation this long after a completed interview get one reminder.
 EVALUATION_OVERDUE_HOURS = env_int("EVALUATION_OVERDUE_HOURS", 24)
+
+# --- webhooks ---------------------------------------------------------------------------
+# Allow webhook URLs that resolve to private, loopback or link-local addresses (and plain http to them):
+# for self-hosters on a LAN and for tests. Off by default to prevent server-side request forgery.
+WEBHOOK_ALLOW_PRIVATE_TARGETS = env_bool("WEBHOOK_ALLOW_PRIVATE_TARGETS", False)
+WEBHOOK_TIMEOUT_SECONDS = env_int("WEBHOOK_TIMEOUT_SECONDS", 10)
+# Delay before each retry after a failed attempt (the published schedule: 30 s, 2 m, 10 m, 30 m, 2 h, 6 h, 12 h, 24 h).
+try:
+    WEBHOOK_RETRY_SCHEDULE = [
+        int(s) for s in env_list("WEBHOOK_RETRY_SCHEDULE", "30,120,600,1800,7200,21600,43200,86400")
+    ]
+except ValueError:
+    raise ImproperlyConfigured("WEBHOOK_RETRY_SCHEDULE must be comma-separated seconds, e.g. 30,120,600") from None
+# A subscription whose last N events all failed (every retry spent) is disabled and its company's admins emailed.
+WEBHOOK_DISABLE_AFTER_FAILED_EVENTS = env_int("WEBHOOK_DISABLE_AFTER_FAILED_EVENTS", 5)
+# A delivery claimed longer ago than this (worker killed mid-request) is claimed and sent again.
+WEBHOOK_DELIVERY_LEASE_SECONDS = env_int("WEBHOOK_DELIVERY_LEASE_SECONDS", 60)
+WEBHOOK_RETENTION_DAYS = env_int("WEBHOOK_RETENTION_DAYS", 30)
 
 # --- email ------------------------------------------------------------------------------
 EMAIL_URL = env("EMAIL_URL")
@@ -381,6 +399,6 @@ LOGGING = {
 }
 
 # Hooks called by activity.record() for every event, in order (explicit, not signals).
-ACTIVITY_HOOKS: list[str] = []
+ACTIVITY_HOOKS: list[str] = ["hireloop.webhooks.services.on_event"]
 # API paths that take a raw (non-JSON) body, e.g. inbound MIME email.
 API_RAW_BODY_PATHS: list[str] = ["/api/v2/messages/inbound/", "/api/v2/unsubscribe/"]
