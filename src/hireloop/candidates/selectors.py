@@ -1,0 +1,373 @@
+"""Reads of candidates: the filtered list, the wire shape of 003, files, the timeline."""
+
+from datetime import datetime
+from urllib.parse import quote
+
+from django.db import connection
+from django.db.models import Prefetch, QuerySet
+from django.db.models.expressions import RawSQL
+from django.utils import timezone
+from django.utils.timesince import timesince
+
+from hireloop.candidates import normalize
+from hireloop.candidates.models import Candidate, CandidateEmail, CandidateFile, CandidateTag, FileType, ProfileAnswer
+from hireloop.core.aliases import get_by_id_or_alias
+from hireloop.core.context import public_base_url
+from hireloop.core.errors import NotFound
+from hireloop.core.files import readable_size
+from hireloop.core.times import parse_time
+
+# FTS5's trigram tokenizer matches substrings of three characters or more.
+MIN_INDEXED_QUERY = 3
+
+
+def get_candidate(*, company, id_or_alias, queryset: QuerySet | None = None) -> Candidate:
+    """One candidate of `company` by numeric id or alias, else 404."""
+    base = queryset if queryset is not None else Candidate.objects.all()
+    return get_by_id_or_alias(base.filter(company=company), id_or_alias, label="Candidate")
+
+
+def search(queryset: QuerySet, q: str) -> QuerySet:
+    """Partial, case-insensitive match of `q` on first name, last name, "first last" and every email.
+
+    PostgreSQL answers from a pg_trgm GIN index on `search_text`; SQLite from an FTS5 trigram table
+    (queries shorter than three characters scan `search_text`).
+    """
+    text = " ".join(q.lower().split())
+    if not text:
+        return queryset
+    if connection.vendor == "sqlite" and len(text) >= MIN_INDEXED_QUERY:
+        phrase = '"' + text.replace('"', '""') + '"'
+        return queryset.filter(
+            pk__in=RawSQL("SELECT rowid FROM candidates_search WHERE candidates_search MATCH %s", [phrase])
+        )
+    return queryset.filter(search_text__contains=text)
+
+
+def filter_candidates(
+    *,
+    company,
+    job_id: int | None = None,
+    stage_id: int | None = None,
+    email: str | None = None,
+    q: str | None = None,
+    full_name: str | None = None,
+    linkedin: str | None = None,
+    created_after: str | None = None,
+    updated_after: str | None = None,
+) -> QuerySet:
+    """The candidates of `company` matching every supplied filter, newest first."""
+    queryset = Candidate.objects.filter(company=company)
+    created = parse_time(created_after, field="created_after")
+    updated = parse_time(updated_after, field="updated_after")
+    if created:
+        queryset = queryset.filter(created_at__gte=created)
+    if updated:
+        queryset = queryset.filter(updated_at__gte=updated)
+    if job_id is not None or stage_id is not None:
+        from hireloop.applications.models import Application
+
+        applications = Application.objects.filter(company=company)
+        if job_id is not None:
+            applications = applications.filter(job_id=job_id)
+        if stage_id is not None:
+            applications = applications.filter(stage_id=stage_id)
+        queryset = queryset.filter(pk__in=applications.values("candidate_id"))
+    if email:
+        owners = CandidateEmail.objects.filter(company=company, email=email.strip().lower()).values("candidate_id")
+        queryset = queryset.filter(pk__in=owners)
+    if full_name:
+        queryset = queryset.filter(name_key=" ".join(full_name.lower().split()))
+    if linkedin:
+        queryset = queryset.filter(linkedin=normalize.linkedin(linkedin))
+    if q:
+        queryset = search(queryset, q)
+    return queryset.order_by("-created_at", "-pk")
+
+
+def with_details(queryset: QuerySet, *, profile: bool = True, applications: bool = False) -> QuerySet:
+    """Prefetch what the wire shape needs, one query per relation whatever the page size."""
+    queryset = queryset.select_related("source", "origin").prefetch_related(
+        Prefetch("emails", queryset=CandidateEmail.objects.order_by("position", "pk")), "phones"
+    )
+    if profile:
+        queryset = queryset.prefetch_related(
+            Prefetch("answers", queryset=ProfileAnswer.objects.select_related("question").order_by("pk"))
+        )
+    if applications:
+        from hireloop.applications.models import Application
+
+        queryset = queryset.prefetch_related(
+            Prefetch("applications", queryset=Application.objects.select_related("job", "stage").order_by("pk"))
+        )
+    return queryset
+
+
+def backoffice_url(candidate: Candidate, base: str) -> str:
+    return f"{base}/app/candidates/{candidate.alias}"
+
+
+def _id_name(obj) -> dict | None:
+    return None if obj is None else {"id": obj.pk, "name": obj.name}
+
+
+def days_since(moment: datetime | None, now: datetime) -> int | None:
+    return None if moment is None else max(0, (now - moment).days)
+
+
+def candidate_out(
+    candidate: Candidate, *, base: str, now: datetime | None = None, profile: bool = True, applications: bool = True
+) -> dict:
+    """The Candidate object of 003 (plus city, state, country, timezone, linkedin, is_anonymized)."""
+    now = now or timezone.now()
+    data = {
+        "id": candidate.pk,
+        "alias": candidate.alias,
+        "url_backoffice": backoffice_url(candidate, base),
+        "company_id": candidate.company_id,
+        "first_name": candidate.first_name or None,
+        "last_name": candidate.last_name or None,
+        "emails": [e.email for e in candidate.emails.all()],
+        "phones": [p.phone for p in candidate.phones.all()],
+        "source": _id_name(candidate.source),
+        "origin": _id_name(candidate.origin),
+        "ip": candidate.ip,
+        "city": candidate.city or None,
+        "state": candidate.state or None,
+        "country": candidate.country or None,
+        "timezone": candidate.timezone or None,
+        "linkedin": candidate.linkedin or None,
+        "created_at": candidate.created_at,
+        "updated_at": candidate.updated_at,
+        "last_message_at": candidate.last_message_at,
+        "days_since_last_message": days_since(candidate.last_message_at, now),
+    }
+    if profile:
+        data["profile"] = [
+            {"question_id": a.question_id, "question_text": a.question.text, "value": a.value}
+            for a in candidate.answers.all()
+        ]
+    if applications:
+        data["applications"] = [
+            {
+                "id": a.pk,
+                "job": {"id": a.job_id, "title": a.job.title, "status": a.job.status},
+                "stage": _id_name(a.stage),
+            }
+            for a in candidate.applications.all()
+        ]
+    return data
+
+
+def candidate_detail(*, company, candidate_id: int, base: str) -> dict | None:
+    candidate = with_details(Candidate.objects.filter(company=company, pk=candidate_id), applications=True).first()
+    return None if candidate is None else candidate_out(candidate, base=base)
+
+
+def webhook_payload(company, candidate_id: int) -> dict | None:
+    """The candidate exactly as GET /candidates/{id} returns it (None once deleted), for webhooks."""
+    from hireloop.core.times import to_unix
+
+    data = candidate_detail(company=company, candidate_id=candidate_id, base=public_base_url())
+    if data is None:
+        return None
+    for key in ("created_at", "updated_at", "last_message_at"):
+        data[key] = to_unix(data[key])
+    return data
+
+
+def tags_of(candidate: Candidate) -> list[str]:
+    return list(CandidateTag.objects.filter(candidate=candidate).order_by("pk").values_list("tag__name", flat=True))
+
+
+def tags_by_candidate(candidate_ids: list[int]) -> dict[int, list[str]]:
+    result: dict[int, list[str]] = {pk: [] for pk in candidate_ids}
+    rows = (
+        CandidateTag.objects.filter(candidate_id__in=candidate_ids)
+        .order_by("pk")
+        .values_list("candidate_id", "tag__name")
+    )
+    for candidate_id, name in rows:
+        result[candidate_id].append(name)
+    return result
+
+
+# --- files -----------------------------------------------------------------------------------
+
+
+def relative_time(moment: datetime, now: datetime | None = None) -> str:
+    now = now or timezone.now()
+    if (now - moment).total_seconds() < 60:
+        return "a few seconds ago"
+    return f"{timesince(moment, now).split(',')[0]} ago"
+
+
+def file_url(stored: CandidateFile, base: str) -> str:
+    return f"{base}/api/v2/attachments/{stored.category}/{stored.uuid}/{quote(stored.original_name)}"
+
+
+def file_out(stored: CandidateFile, *, base: str, now: datetime | None = None) -> dict:
+    """The ApiAttachment shape of 003, plus `type` (resume/other) and `created_at`."""
+    ext = stored.original_name.rsplit(".", 1)[-1].lower() if "." in stored.original_name else ""
+    return {
+        "uuid": str(stored.uuid),
+        "url": file_url(stored, base),
+        "relative_time": relative_time(stored.created_at, now),
+        "type": stored.type,
+        "created_at": stored.created_at,
+        "file": {
+            "is_image": stored.mime_type.startswith("image/"),
+            "orig_file_name": stored.original_name,
+            "file_ext": ext,
+            "file_type": stored.mime_type,
+            "readable_size": readable_size(stored.size),
+            "size": stored.size,
+        },
+    }
+
+
+def candidate_files(*, company, candidate: Candidate) -> QuerySet:
+    return CandidateFile.objects.filter(company=company, candidate=candidate).order_by("-created_at", "-pk")
+
+
+def resume_of(*, company, candidate: Candidate) -> CandidateFile:
+    """The latest resume of a candidate, else 404."""
+    stored = candidate_files(company=company, candidate=candidate).filter(type=FileType.RESUME).first()
+    if stored is None:
+        raise NotFound("Resume not found")
+    return stored
+
+
+def resume_text(stored: CandidateFile, candidate: Candidate) -> str | None:
+    """Parsed text of the file, else of the candidate's AI resume profile, else None."""
+    if stored.text:
+        return stored.text
+    from hireloop.ai.models import ResumeProfile
+
+    profile = ResumeProfile.objects.filter(candidate=candidate).only("text").first()
+    return (profile.text or None) if profile else None
+
+
+# --- timeline --------------------------------------------------------------------------------
+
+# 003's activity event types and the recorded kinds behind each (a kind may be a prefix ending in ".").
+EVENT_TYPES: dict[str, tuple[str, ...]] = {
+    "comment": ("note.",),
+    "copilot_response": ("ai.",),
+    "stage_moved": ("application.moved", "application.advanced"),
+    "automation_action_triggered": ("automation.", "workflow."),
+    "assign_job": ("application.created", "application.transferred"),
+    "enrichment": ("resume.", "file.parsed"),
+    "call": ("call.", "message.sms"),
+    "validate_emails": ("email.validated",),
+    "profile_mutation": (
+        "candidate.created",
+        "candidate.updated",
+        "candidate.merged",
+        "candidate.anonymized",
+        "file.added",
+    ),
+    "qualification": ("application.disqualified", "application.rejected", "application.hired"),
+    "assign_tags": ("candidate.updated:tags",),
+    "assign_sources": ("candidate.updated:source",),
+    "candidate_rate": ("evaluation.", "application.scored"),
+    "message": ("message.",),
+    "interview": ("interview.",),
+    "reference": ("reference.",),
+}
+
+
+def event_type(event) -> str:
+    """The 003 type of a recorded event."""
+    kind = event.kind
+    change = (event.data or {}).get("change")
+    if change in ("tags", "source"):
+        return "assign_tags" if change == "tags" else "assign_sources"
+    for name, kinds in EVENT_TYPES.items():
+        if name in ("assign_tags", "assign_sources"):
+            continue
+        if any(kind.startswith(k) if k.endswith(".") else kind == k for k in kinds):
+            return name
+    return kind.split(".")[0]
+
+
+def _kind_filter(types: list[str]):
+    from django.db.models import Q
+
+    condition = Q(pk__in=[])
+    for name in types:
+        for kind in EVENT_TYPES.get(name, ()):
+            if kind.endswith("."):
+                part = Q(kind__startswith=kind)
+            elif ":" in kind:
+                base, change = kind.split(":")
+                part = Q(kind=base, data__change=change)
+            else:
+                part = Q(kind=kind)
+            if name == "profile_mutation" and kind == "candidate.updated":
+                part &= ~Q(data__change__in=["tags", "source"]) | Q(data__change__isnull=True)
+            condition |= part
+    return condition
+
+
+def candidate_timeline(*, company, candidate: Candidate, event_types: str | None, since, until) -> QuerySet:
+    """Every event recorded about the candidate and their applications, newest first."""
+    from hireloop.activity.models import Event
+
+    events = Event.objects.filter(company=company, candidate_id=candidate.pk)
+    if event_types:
+        names = [t.strip() for t in event_types.split(",") if t.strip()]
+        events = events.filter(_kind_filter(names))
+    after = parse_time(since, field="since")
+    before = parse_time(until, field="until")
+    if after:
+        events = events.filter(created_at__gte=after)
+    if before:
+        events = events.filter(created_at__lte=before)
+    return events.select_related("actor").order_by("-created_at", "-pk")
+
+
+def _event_text(event) -> str:
+    from django.utils.html import escape
+
+    data = event.data or {}
+    if data.get("change") == "tags":
+        added, removed = data.get("tags_added"), data.get("tags_removed")
+        if added:
+            return "Tags added: " + ", ".join(f"<b>{escape(t)}</b>" for t in added)
+        return "Tags removed: " + ", ".join(f"<b>{escape(t)}</b>" for t in removed or [])
+    if event.kind == "file.added":
+        return f"File added: <b>{escape(data.get('file_name', ''))}</b>"
+    if data.get("fields"):
+        return f"{escape(event.kind)}: " + ", ".join(escape(str(f)) for f in data["fields"])
+    return escape(event.kind.replace(".", " ").replace("_", " ").capitalize())
+
+
+def activity_out(event, *, now: datetime, view: str = "full") -> dict:
+    """The Activity object of 003 (every event is a text bubble; comments also carry the note id)."""
+    from django.utils.formats import date_format
+
+    data = event.data or {}
+    application_id = event.subject_id if event.subject_type == "application" else data.get("application_id")
+    local = timezone.localtime(event.created_at)
+    body: dict = {
+        "type": event_type(event),
+        "is_text_bubble": True,
+        "kind": event.kind,
+        "data": {
+            "text": _event_text(event),
+            "date": date_format(local, "M j"),
+            "relative_time": relative_time(event.created_at, now),
+            "full_time": local.strftime("%Y-%m-%d %H:%M:%S"),
+        },
+    }
+    if view == "full":
+        body["data"]["details"] = data
+    return {
+        "event_id": event.pk,
+        "candidate_id": event.candidate_id,
+        "application_id": application_id,
+        "user_id": event.actor_id,
+        "event": body,
+        "created_at": event.created_at,
+    }
