@@ -190,7 +190,7 @@ def add_tags(request, id: str, payload: schemas.TagsIn):
     return _tags_page(candidate)
 
 
-@router.delete("/candidates/{id}/tags/{tag}", response=schemas.SuccessOut)
+@router.delete("/candidates/{id}/tags/{path:tag}", response=schemas.SuccessOut)
 def remove_tag(request, id: str, tag: str):
     """Detach one tag (case-sensitive, URL-encoded in the path)."""
     ctx = _ctx(request, "manage_candidates")

@@ -139,8 +139,11 @@ class AttachmentCategory(models.TextChoices):
 
 
 def _storage_name(instance, filename: str) -> str:
-    # Random: the original name is kept in `original_name`, never used on disk.
-    return f"candidate-files/{instance.company_id}/{uuid.uuid4().hex}"
+    # Random; only a safe extension survives (parsers pick the format by it). The original name
+    # is kept in `original_name`, never used on disk.
+    ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+    suffix = f".{ext}" if ext.isalnum() and len(ext) <= 8 else ""
+    return f"candidate-files/{instance.company_id}/{uuid.uuid4().hex}{suffix}"
 
 
 class CandidateFile(TenantModel):

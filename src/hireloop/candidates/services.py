@@ -482,7 +482,8 @@ def clean_tags(tags: list[str]) -> list[str]:
 
 def _tag_rows(company, names: list[str]) -> list[Tag]:
     Tag.objects.bulk_create([Tag(company=company, name=n) for n in names], ignore_conflicts=True)
-    return list(Tag.objects.filter(company=company, name__in=names))
+    by_name = {t.name: t for t in Tag.objects.filter(company=company, name__in=names)}
+    return [by_name[n] for n in names]
 
 
 def add_tags_many(*, company, actor, candidates: list[Candidate], tags: list[str]) -> None:
