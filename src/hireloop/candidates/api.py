@@ -258,6 +258,57 @@ def disqualify(request, id: str, payload: schemas.DisqualifyIn | None = None):
     return {"success": True, "rejected_applications": ids}
 
 
+@router.get("/candidates/{id}/duplicates", response=schemas.DuplicatesOut, exclude_unset=True)
+def list_duplicates(request, id: str):
+    """Candidates that look like the same person: same email, phone (E.164), LinkedIn, or name + city."""
+    ctx = _ctx(request, "view_candidates")
+    candidate = _candidate(ctx, id)
+    base, now = public_base_url(request), timezone.now()
+    return {
+        "duplicates": [
+            {
+                "candidate": selectors.candidate_out(c, base=base, now=now, profile=False, applications=False),
+                "reasons": r,
+            }
+            for c, r in selectors.duplicates_of(company=ctx.company, candidate=candidate)
+        ]
+    }
+
+
+@router.post("/candidates/{id}/merge", response=schemas.MergeOut, exclude_unset=True)
+def merge(request, id: str, payload: schemas.MergeIn):
+    """Merge `duplicate_id` into this candidate (kept); dry_run reports what would move without writing."""
+    ctx = _ctx(request, "delete_candidates")
+    kept = _candidate(ctx, id)
+    duplicate = selectors.get_candidate(company=ctx.company, id_or_alias=payload.duplicate_id)
+    result = services.merge_candidates(
+        company=ctx.company, actor=ctx.user, kept=kept, duplicate=duplicate, dry_run=payload.dry_run
+    )
+    result["candidate"] = _detail(request, ctx, kept)
+    return result
+
+
+@router.post("/candidates/{id}/anonymize", response=schemas.CandidateOut, exclude_unset=True)
+def anonymize(request, id: str):
+    """Irreversibly erase the person's data (GDPR); anonymous pipeline statistics remain."""
+    ctx = _ctx(request, "delete_candidates")
+    candidate = _candidate(ctx, id)
+    services.anonymize_candidate(company=ctx.company, actor=ctx.user, candidate=candidate)
+    return _detail(request, ctx, candidate)
+
+
+@router.get("/candidates/{id}/export")
+def export(request, id: str):
+    """Every stored datum about the person as JSON (GDPR access request)."""
+    from django.core.serializers.json import DjangoJSONEncoder
+    from django.http import JsonResponse
+
+    ctx = _ctx(request, "delete_candidates")
+    candidate = _candidate(ctx, id)
+    data = selectors.export_candidate(company=ctx.company, candidate=candidate, base=public_base_url(request))
+    return JsonResponse(data, encoder=DjangoJSONEncoder, json_dumps_params={"ensure_ascii": False})
+
+
 # --- questions -------------------------------------------------------------------------------
 
 

@@ -371,3 +371,81 @@ def activity_out(event, *, now: datetime, view: str = "full") -> dict:
         "event": body,
         "created_at": event.created_at,
     }
+
+
+# --- duplicates and export -------------------------------------------------------------------
+
+
+def duplicates_of(*, company, candidate: Candidate) -> list[tuple[Candidate, list[str]]]:
+    """Other candidates of the company that look like the same person, each with why:
+    a shared email, a shared phone (E.164), the same LinkedIn profile, or the same name in the same city."""
+    from hireloop.candidates.models import CandidatePhone
+
+    reasons: dict[int, list[str]] = {}
+
+    def add(ids, reason: str) -> None:
+        for pk in ids:
+            if pk != candidate.pk and reason not in reasons.setdefault(pk, []):
+                reasons[pk].append(reason)
+
+    emails = list(candidate.emails.values_list("email", flat=True))
+    phones = list(candidate.phones.values_list("phone", flat=True))
+    if emails:
+        add(
+            CandidateEmail.objects.filter(company=company, email__in=emails).values_list("candidate_id", flat=True),
+            "email",
+        )
+    if phones:
+        add(
+            CandidatePhone.objects.filter(company=company, phone__in=phones).values_list("candidate_id", flat=True),
+            "phone",
+        )
+    if candidate.linkedin:
+        add(
+            Candidate.objects.filter(company=company, linkedin=candidate.linkedin).values_list("pk", flat=True),
+            "linkedin",
+        )
+    if candidate.name_key and candidate.city:
+        same_name = Candidate.objects.filter(company=company, name_key=candidate.name_key, city__iexact=candidate.city)
+        add(same_name.values_list("pk", flat=True), "name_and_city")
+    found = with_details(Candidate.objects.filter(company=company, pk__in=list(reasons)), profile=False)
+    return [(c, reasons[c.pk]) for c in found.order_by("pk")]
+
+
+def export_candidate(*, company, candidate: Candidate, base: str) -> dict:
+    """Every stored datum about a person: their record and every row of every table pointing at them,
+    plus the events about them (GDPR access request)."""
+    from django.core import serializers
+
+    from hireloop.activity.models import Event
+
+    def rows(queryset) -> list[dict]:
+        return [
+            {"model": item["model"], "id": item["pk"], **item["fields"]}
+            for item in serializers.serialize("python", queryset)
+        ]
+
+    related: dict[str, list[dict]] = {}
+    for relation in candidate_relations():
+        model = relation.related_model
+        queryset = model._default_manager.filter(**{relation.field.name: candidate})
+        label = model._meta.label_lower
+        related[label] = related.get(label, []) + rows(queryset)
+    events = Event.objects.filter(company=company, candidate_id=candidate.pk).order_by("created_at", "pk")
+    return {
+        "candidate": candidate_detail(company=company, candidate_id=candidate.pk, base=base),
+        "record": rows(Candidate.objects.filter(pk=candidate.pk))[0],
+        "tags": tags_of(candidate),
+        "related": {k: v for k, v in related.items() if v},
+        "events": rows(events),
+        "exported_at": timezone.now(),
+    }
+
+
+def candidate_relations() -> list:
+    """Every relation of another model (any app) onto Candidate, hidden ones (related_name="+") included."""
+    return [
+        f
+        for f in Candidate._meta.get_fields(include_hidden=True)
+        if f.auto_created and not f.concrete and (f.one_to_many or f.one_to_one)
+    ]

@@ -4,7 +4,7 @@ import datetime as dt
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
@@ -785,3 +785,207 @@ def file_for_download(*, company, category: str, file_uuid) -> CandidateFile:
     if stored is None:
         raise NotFound("File not found")
     return stored
+
+
+# --- merge -----------------------------------------------------------------------------------
+
+
+class _DryRun(Exception):
+    """Raised inside a dry-run merge to roll every write back."""
+
+
+def _reverse_relations(model) -> list:
+    return [
+        f
+        for f in model._meta.get_fields(include_hidden=True)
+        if f.auto_created and not f.concrete and (f.one_to_many or f.one_to_one)
+    ]
+
+
+def _repoint(relation, old, new) -> tuple[int, int]:
+    """Move rows of `relation` from `old` to `new`; rows that would break a unique constraint stay
+    (they duplicate what `new` already has). Returns (moved, left)."""
+    model, name = relation.related_model, relation.field.name
+    queryset = model._default_manager.filter(**{name: old})
+    if relation.one_to_one:
+        if model._default_manager.filter(**{name: new}).exists():
+            return 0, queryset.count()
+        return queryset.update(**{name: new}), 0
+    try:
+        with transaction.atomic():
+            return queryset.update(**{name: new}), 0
+    except IntegrityError:
+        pass
+    moved = left = 0
+    for pk in queryset.values_list("pk", flat=True):
+        try:
+            with transaction.atomic():
+                moved += model._default_manager.filter(pk=pk).update(**{name: new})
+        except IntegrityError:
+            left += 1
+    return moved, left
+
+
+def _merge_applications(kept: Candidate, duplicate: Candidate, moved: dict, conflicts: list) -> None:
+    """Move the duplicate's applications; one to a job the kept candidate already applied to is folded
+    into the kept application (its interviews, scores, … move there) and then removed — reported."""
+    from hireloop.applications.models import Application
+
+    kept_by_job = {a.job_id: a for a in Application.objects.filter(candidate=kept)}
+    for application in Application.objects.filter(candidate=duplicate).order_by("pk"):
+        target = kept_by_job.get(application.job_id)
+        if target is None:
+            Application.objects.filter(pk=application.pk).update(candidate=kept)
+            moved["applications.application"] = moved.get("applications.application", 0) + 1
+            continue
+        folded: dict[str, int] = {}
+        dropped: dict[str, int] = {}
+        for relation in _reverse_relations(Application):
+            count, left = _repoint(relation, application, target)
+            label = relation.related_model._meta.label_lower
+            if count:
+                folded[label] = folded.get(label, 0) + count
+            if left:
+                dropped[label] = dropped.get(label, 0) + left
+        conflicts.append(
+            {
+                "type": "application",
+                "job_id": application.job_id,
+                "kept_application_id": target.pk,
+                "removed_application_id": application.pk,
+                "removed_application_stage_id": application.stage_id,
+                "moved_to_kept_application": folded,
+                "dropped_as_duplicates": dropped,
+            }
+        )
+        application.delete()
+
+
+def _fill_blanks(kept: Candidate, duplicate: Candidate) -> list[str]:
+    filled = []
+    for field in (*PLAIN_FIELDS, "linkedin", "timezone", "ip", "source_id"):
+        if not getattr(kept, field) and getattr(duplicate, field):
+            setattr(kept, field, getattr(duplicate, field))
+            filled.append(field.removesuffix("_id"))
+    if duplicate.last_message_at and (not kept.last_message_at or duplicate.last_message_at > kept.last_message_at):
+        kept.last_message_at = duplicate.last_message_at
+    return filled
+
+
+def merge_candidates(*, company, actor, kept: Candidate, duplicate: Candidate, dry_run: bool = False) -> dict:
+    """Fold `duplicate` into `kept`: every row of every app that points at the duplicate (applications,
+    files, tags, answers, emails, phones, notes, messages, references, the AI resume profile) and its
+    timeline move to `kept`, blank fields of `kept` are filled, then the duplicate is deleted and the
+    merge recorded. A dry run does all of it in a transaction that is rolled back and reports the same."""
+    if kept.pk == duplicate.pk:
+        raise ValidationFailed({"duplicate_id": "A candidate cannot be merged into itself."})
+    outcome: dict = {}
+    try:
+        with transaction.atomic():
+            outcome = _merge(company=company, actor=actor, kept=kept, duplicate=duplicate)
+            if dry_run:
+                raise _DryRun
+    except _DryRun:
+        pass
+    return {"dry_run": dry_run, "kept_id": kept.pk, "duplicate_id": duplicate.pk, **outcome}
+
+
+def _merge(*, company, actor, kept: Candidate, duplicate: Candidate) -> dict:
+    from hireloop.activity.models import Event
+    from hireloop.applications.models import Application
+
+    locked = {
+        c.pk: c for c in Candidate.objects.select_for_update().filter(pk__in=[kept.pk, duplicate.pk]).order_by("pk")
+    }
+    kept, duplicate = locked[kept.pk], locked[duplicate.pk]
+    kept_emails = _emails(kept)
+    moved: dict[str, int] = {}
+    conflicts: list[dict] = []
+    _merge_applications(kept, duplicate, moved, conflicts)
+    for relation in _reverse_relations(Candidate):
+        if relation.related_model is Application:
+            continue
+        label = relation.related_model._meta.label_lower
+        count, left = _repoint(relation, duplicate, kept)
+        if count:
+            moved[label] = moved.get(label, 0) + count
+        if left:
+            conflicts.append({"type": "kept_existing", "model": label, "rows": left})
+    moved["activity.event"] = Event.objects.filter(company=company, candidate_id=duplicate.pk).update(
+        candidate_id=kept.pk
+    )
+    # The kept candidate's primary contacts stay first.
+    emails = kept_emails + [e for e in _emails(kept) if e not in kept_emails]
+    for position, address in enumerate(emails):
+        CandidateEmail.objects.filter(candidate=kept, email=address).update(position=position)
+    phones = list(CandidatePhone.objects.filter(candidate=kept).order_by("position", "pk"))
+    kept_phone_first = sorted(phones, key=lambda p: p.phone != kept.phone)
+    for position, row in enumerate(kept_phone_first):
+        CandidatePhone.objects.filter(pk=row.pk).update(position=position)
+    filled = _fill_blanks(kept, duplicate)
+    if not kept.email and emails:
+        kept.email = emails[0]
+    if not kept.phone and phones:
+        kept.phone = kept_phone_first[0].phone
+    _refresh_search(kept)
+    kept.save()
+    summary = {"moved": moved, "conflicts": conflicts, "filled_fields": filled}
+    record(
+        kind="candidate.merged",
+        company=company,
+        subject=kept,
+        actor=actor,
+        candidate_id=kept.pk,
+        data={"duplicate_id": duplicate.pk, "duplicate_alias": duplicate.alias, **summary},
+    )
+    duplicate.delete()
+    return summary
+
+
+# --- GDPR ------------------------------------------------------------------------------------
+
+
+ANONYMOUS_NAME = "Anonymized"
+
+
+@transaction.atomic
+def anonymize_candidate(*, company, actor, candidate: Candidate) -> dict:
+    """Irreversibly erase a person: personal fields are blanked; their files (bytes too), contact rows,
+    answers, tags, notes, messages and every other row about them are deleted; rows that merely point
+    at them with SET_NULL are detached; event payloads are emptied. Applications (job, stage, dates,
+    outcome) stay, so pipeline statistics keep counting an anonymous candidate."""
+    from hireloop.activity.models import Event
+    from hireloop.applications.models import Application
+
+    candidate = Candidate.objects.select_for_update().get(pk=candidate.pk)
+    _delete_stored_files(list(CandidateFile.objects.filter(candidate=candidate)))
+    removed: dict[str, int] = {}
+    for relation in _reverse_relations(Candidate):
+        model, name = relation.related_model, relation.field.name
+        if model is Application:
+            continue
+        queryset = model._default_manager.filter(**{name: candidate})
+        if relation.field.null and relation.field.remote_field.on_delete.__name__ == "SET_NULL":
+            count = queryset.update(**{name: None})
+        else:
+            count = queryset.delete()[1].get(model._meta.label, 0)
+        if count:
+            removed[model._meta.label_lower] = count
+    for field in PLAIN_FIELDS:
+        setattr(candidate, field, "")
+    candidate.first_name = ANONYMOUS_NAME
+    candidate.email = candidate.phone = candidate.linkedin = candidate.timezone = ""
+    candidate.ip = None
+    candidate.is_anonymized = True
+    candidate.name_key = candidate.search_text = ""
+    candidate.save()
+    Event.objects.filter(company=company, candidate_id=candidate.pk).update(data={}, ip=None, user_agent="")
+    record(
+        kind="candidate.anonymized",
+        company=company,
+        subject=candidate,
+        actor=actor,
+        candidate_id=candidate.pk,
+        data={"removed": removed},
+    )
+    return removed
