@@ -122,7 +122,7 @@ DEFAULT_ORIGINS = ("API", "Career site", "Import", "Manual", "Referral", "Source
 
 def ensure_origins(*, company) -> None:
     """Every company starts with the standard origins (idempotent)."""
-    if not Origin.objects.filter(company=company).exists():
+    if Origin.objects.filter(company=company, name__in=DEFAULT_ORIGINS).count() < len(DEFAULT_ORIGINS):
         Origin.objects.bulk_create([Origin(company=company, name=n) for n in DEFAULT_ORIGINS], ignore_conflicts=True)
 
 
