@@ -190,3 +190,18 @@ def test_origins_include_the_standard_ones(tenant):
     names = [o["name"] for o in tenant.api.get("/origins").json()["origins"]]
     assert {"API", "Career site", "Import", "Referral"} <= set(names)
     assert tenant.api.get("/taxonomy/origins").json()["origins"] == tenant.api.get("/origins").json()["origins"]
+
+
+# --- demo -------------------------------------------------------------------------------------
+
+
+def test_demo_candidates_load_twice_without_duplicates(tenant):
+    from hireloop.candidates import demo
+    from hireloop.candidates.models import Candidate
+
+    demo.load(company=tenant.company, admin=tenant.user)
+    demo.load(company=tenant.company, admin=tenant.user)
+
+    assert Candidate.objects.filter(company=tenant.company).count() == len(demo.PEOPLE)
+    kenji = tenant.api.get("/candidates", {"q": "watanabe"}).json()["candidates"][0]
+    assert kenji["timezone"] == "Asia/Tokyo" and kenji["phones"] == ["+81312345678"]
