@@ -1,6 +1,8 @@
 """Candidates (seed 003), questions, forms, taxonomy and attachments (map §18–§21)."""
 
-from django.http import FileResponse
+import math
+
+from django.http import FileResponse, JsonResponse
 from django.utils import timezone
 from ninja import Query, Router
 
@@ -51,19 +53,26 @@ def list_candidates(request, query: Query[schemas.CandidatesQuery]):
         updated_after=query.updated_after,
     )
     full = query.view == "full"
-    applications = full and "applications" in _includes(query.include)
-    page = paginate(
-        selectors.with_details(queryset, profile=full, applications=applications),
-        key="candidates",
-        page=query.page,
-        size=query.size,
+    total = queryset.count()
+    start = (query.page - 1) * query.size
+    items = (
+        selectors.serialize(
+            queryset[start : start + query.size],
+            base=public_base_url(request),
+            profile=full,
+            applications=full and "applications" in _includes(query.include),
+        )
+        if total > start
+        else []
     )
-    base, now = public_base_url(request), timezone.now()
-    page["candidates"] = [
-        selectors.candidate_out(c, base=base, now=now, profile=full, applications=applications)
-        for c in page["candidates"]
-    ]
-    return page
+    pagination = {
+        "page_size": query.size,
+        "page_count": math.ceil(total / query.size) if total else 0,
+        "page": query.page,
+        "total_count": total,
+    }
+    # Already in wire form: rendered directly, the response schema documents it (and validates detail responses).
+    return JsonResponse({"candidates": items, "pagination": pagination})
 
 
 @router.post("/candidates", response={200: schemas.CandidateOut, 201: schemas.CandidateOut}, exclude_unset=True)
@@ -263,16 +272,11 @@ def list_duplicates(request, id: str):
     """Candidates that look like the same person: same email, phone (E.164), LinkedIn, or name + city."""
     ctx = _ctx(request, "view_candidates")
     candidate = _candidate(ctx, id)
-    base, now = public_base_url(request), timezone.now()
-    return {
-        "duplicates": [
-            {
-                "candidate": selectors.candidate_out(c, base=base, now=now, profile=False, applications=False),
-                "reasons": r,
-            }
-            for c, r in selectors.duplicates_of(company=ctx.company, candidate=candidate)
-        ]
-    }
+    found = selectors.duplicates_of(company=ctx.company, candidate=candidate)
+    reasons = {c.pk: r for c, r in found}
+    queryset = Candidate.objects.filter(pk__in=list(reasons)).order_by("pk")
+    shapes = selectors.serialize(queryset, base=public_base_url(request), profile=False, applications=False)
+    return {"duplicates": [{"candidate": shape, "reasons": reasons[shape["id"]]} for shape in shapes]}
 
 
 @router.post("/candidates/{id}/merge", response=schemas.MergeOut, exclude_unset=True)

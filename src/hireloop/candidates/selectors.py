@@ -4,18 +4,26 @@ from datetime import datetime
 from urllib.parse import quote
 
 from django.db import connection
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.timesince import timesince
 
 from hireloop.candidates import normalize
-from hireloop.candidates.models import Candidate, CandidateEmail, CandidateFile, CandidateTag, FileType, ProfileAnswer
+from hireloop.candidates.models import (
+    Candidate,
+    CandidateEmail,
+    CandidateFile,
+    CandidatePhone,
+    CandidateTag,
+    FileType,
+    ProfileAnswer,
+)
 from hireloop.core.aliases import get_by_id_or_alias
 from hireloop.core.context import public_base_url
 from hireloop.core.errors import NotFound
 from hireloop.core.files import readable_size
-from hireloop.core.times import parse_time
+from hireloop.core.times import parse_time, to_unix
 
 # FTS5's trigram tokenizer matches substrings of three characters or more.
 MIN_INDEXED_QUERY = 3
@@ -85,95 +93,132 @@ def filter_candidates(
     return queryset.order_by("-created_at", "-pk")
 
 
-def with_details(queryset: QuerySet, *, profile: bool = True, applications: bool = False) -> QuerySet:
-    """Prefetch what the wire shape needs, one query per relation whatever the page size."""
-    queryset = queryset.select_related("source", "origin").prefetch_related(
-        Prefetch("emails", queryset=CandidateEmail.objects.order_by("position", "pk")), "phones"
-    )
-    if profile:
-        queryset = queryset.prefetch_related(
-            Prefetch("answers", queryset=ProfileAnswer.objects.select_related("question").order_by("pk"))
-        )
-    if applications:
-        from hireloop.applications.models import Application
+# The columns the wire shape needs (never search_text or other internals), read without model instances.
+_COLUMNS = (
+    "id",
+    "alias",
+    "company_id",
+    "first_name",
+    "last_name",
+    "ip",
+    "city",
+    "state",
+    "country",
+    "timezone",
+    "linkedin",
+    "created_at",
+    "updated_at",
+    "last_message_at",
+    "source_id",
+    "source__name",
+    "origin_id",
+    "origin__name",
+)
 
-        queryset = queryset.prefetch_related(
-            Prefetch("applications", queryset=Application.objects.select_related("job", "stage").order_by("pk"))
-        )
-    return queryset
 
-
-def backoffice_url(candidate: Candidate, base: str) -> str:
-    return f"{base}/app/candidates/{candidate.alias}"
-
-
-def _id_name(obj) -> dict | None:
-    return None if obj is None else {"id": obj.pk, "name": obj.name}
+def backoffice_url(alias: str, base: str) -> str:
+    return f"{base}/app/candidates/{alias}"
 
 
 def days_since(moment: datetime | None, now: datetime) -> int | None:
     return None if moment is None else max(0, (now - moment).days)
 
 
-def candidate_out(
-    candidate: Candidate, *, base: str, now: datetime | None = None, profile: bool = True, applications: bool = True
-) -> dict:
-    """The Candidate object of 003 (plus city, state, country, timezone, linkedin, is_anonymized)."""
+def _grouped(rows) -> dict[int, list]:
+    grouped: dict[int, list] = {}
+    for candidate_id, *rest in rows:
+        grouped.setdefault(candidate_id, []).append(rest[0] if len(rest) == 1 else rest)
+    return grouped
+
+
+def serialize(
+    queryset: QuerySet, *, base: str, now: datetime | None = None, profile: bool = True, applications: bool = True
+) -> list[dict]:
+    """The Candidate objects of 003 (plus city, state, country, timezone, linkedin) for a queryset,
+    in its order, with one query per relation whatever the number of candidates. Times are unix seconds."""
     now = now or timezone.now()
-    data = {
-        "id": candidate.pk,
-        "alias": candidate.alias,
-        "url_backoffice": backoffice_url(candidate, base),
-        "company_id": candidate.company_id,
-        "first_name": candidate.first_name or None,
-        "last_name": candidate.last_name or None,
-        "emails": [e.email for e in candidate.emails.all()],
-        "phones": [p.phone for p in candidate.phones.all()],
-        "source": _id_name(candidate.source),
-        "origin": _id_name(candidate.origin),
-        "ip": candidate.ip,
-        "city": candidate.city or None,
-        "state": candidate.state or None,
-        "country": candidate.country or None,
-        "timezone": candidate.timezone or None,
-        "linkedin": candidate.linkedin or None,
-        "created_at": candidate.created_at,
-        "updated_at": candidate.updated_at,
-        "last_message_at": candidate.last_message_at,
-        "days_since_last_message": days_since(candidate.last_message_at, now),
-    }
-    if profile:
-        data["profile"] = [
-            {"question_id": a.question_id, "question_text": a.question.text, "value": a.value}
-            for a in candidate.answers.all()
-        ]
+    rows = list(queryset.values(*_COLUMNS))
+    if not rows:
+        return []
+    ids = [row["id"] for row in rows]
+    emails = _grouped(
+        CandidateEmail.objects.filter(candidate_id__in=ids)
+        .order_by("candidate_id", "position", "pk")
+        .values_list("candidate_id", "email")
+    )
+    phones = _grouped(
+        CandidatePhone.objects.filter(candidate_id__in=ids)
+        .order_by("candidate_id", "position", "pk")
+        .values_list("candidate_id", "phone")
+    )
+    answers = (
+        _grouped(
+            ProfileAnswer.objects.filter(candidate_id__in=ids)
+            .order_by("pk")
+            .values_list("candidate_id", "question_id", "question__text", "value")
+        )
+        if profile
+        else {}
+    )
     if applications:
-        data["applications"] = [
-            {
-                "id": a.pk,
-                "job": {"id": a.job_id, "title": a.job.title, "status": a.job.status},
-                "stage": _id_name(a.stage),
-            }
-            for a in candidate.applications.all()
-        ]
-    return data
+        from hireloop.applications.models import Application
+
+        summaries = _grouped(
+            Application.objects.filter(candidate_id__in=ids)
+            .order_by("pk")
+            .values_list("candidate_id", "id", "job_id", "job__title", "job__status", "stage_id", "stage__name")
+        )
+    result = []
+    for row in rows:
+        pk = row["id"]
+        data = {
+            "id": pk,
+            "alias": row["alias"],
+            "url_backoffice": backoffice_url(row["alias"], base),
+            "company_id": row["company_id"],
+            "first_name": row["first_name"] or None,
+            "last_name": row["last_name"] or None,
+            "emails": emails.get(pk, []),
+            "phones": phones.get(pk, []),
+            "source": {"id": row["source_id"], "name": row["source__name"]} if row["source_id"] else None,
+            "origin": {"id": row["origin_id"], "name": row["origin__name"]} if row["origin_id"] else None,
+            "ip": row["ip"],
+            "city": row["city"] or None,
+            "state": row["state"] or None,
+            "country": row["country"] or None,
+            "timezone": row["timezone"] or None,
+            "linkedin": row["linkedin"] or None,
+            "created_at": to_unix(row["created_at"]),
+            "updated_at": to_unix(row["updated_at"]),
+            "last_message_at": to_unix(row["last_message_at"]),
+            "days_since_last_message": days_since(row["last_message_at"], now),
+        }
+        if profile:
+            data["profile"] = [
+                {"question_id": q, "question_text": text, "value": value} for q, text, value in answers.get(pk, [])
+            ]
+        if applications:
+            data["applications"] = [
+                {
+                    "id": app_id,
+                    "job": {"id": job_id, "title": title, "status": status},
+                    "stage": {"id": stage_id, "name": stage_name} if stage_id else None,
+                }
+                for app_id, job_id, title, status, stage_id, stage_name in summaries.get(pk, [])
+            ]
+        result.append(data)
+    return result
 
 
 def candidate_detail(*, company, candidate_id: int, base: str) -> dict | None:
-    candidate = with_details(Candidate.objects.filter(company=company, pk=candidate_id), applications=True).first()
-    return None if candidate is None else candidate_out(candidate, base=base)
+    """One candidate as GET /candidates/{id} returns it, or None."""
+    found = serialize(Candidate.objects.filter(company=company, pk=candidate_id), base=base)
+    return found[0] if found else None
 
 
 def webhook_payload(company, candidate_id: int) -> dict | None:
     """The candidate exactly as GET /candidates/{id} returns it (None once deleted), for webhooks."""
-    from hireloop.core.times import to_unix
-
-    data = candidate_detail(company=company, candidate_id=candidate_id, base=public_base_url())
-    if data is None:
-        return None
-    for key in ("created_at", "updated_at", "last_message_at"):
-        data[key] = to_unix(data[key])
-    return data
+    return candidate_detail(company=company, candidate_id=candidate_id, base=public_base_url())
 
 
 def tags_of(candidate: Candidate) -> list[str]:
@@ -408,8 +453,8 @@ def duplicates_of(*, company, candidate: Candidate) -> list[tuple[Candidate, lis
     if candidate.name_key and candidate.city:
         same_name = Candidate.objects.filter(company=company, name_key=candidate.name_key, city__iexact=candidate.city)
         add(same_name.values_list("pk", flat=True), "name_and_city")
-    found = with_details(Candidate.objects.filter(company=company, pk__in=list(reasons)), profile=False)
-    return [(c, reasons[c.pk]) for c in found.order_by("pk")]
+    found = Candidate.objects.filter(company=company, pk__in=list(reasons)).order_by("pk")
+    return [(c, reasons[c.pk]) for c in found]
 
 
 def export_candidate(*, company, candidate: Candidate, base: str) -> dict:
