@@ -6,8 +6,9 @@
 Each database gets one company with --count candidates from generate.py (fresh SQLite file, or the
 PostgreSQL database named in the URL, dropped and recreated). Then, against `hireloop serve`:
 
-- GET /candidates?q=<partial last name>  and  ?q=<partial email> (targets: p95 < 50 ms)
+- GET /candidates?q=<partial last name>  and  ?q=<partial email> (target: p95 < 50 ms)
 - GET /candidates?size=100&view=summary                          (target: p95 < 60 ms)
+  each with one connection (latency; "1c") and with 16 (throughput; "16c")
 - POST /candidates from 16 connections, unique emails             (target: >= 300/s)
 - POST /candidates/batch/tags with 100 ids, one at a time         (target: < 300 ms)
 
@@ -16,6 +17,7 @@ in the same invocation, and the table prints the ratio.
 """
 
 import argparse
+import contextlib
 import json
 import subprocess
 import sys
@@ -29,12 +31,11 @@ import httpx
 BENCH = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(BENCH))
 
-from harness import LoadResult, base_env, baseline_server, hireloop_server, load, report, seed  # noqa: E402
+from harness import LoadResult, _process, base_env, baseline_server, free_port, load, report, seed  # noqa: E402
 
 TARGETS = {
-    "GET ?q=<partial name>": "p95 < 50 ms",
-    "GET ?q=<partial email>": "p95 < 50 ms",
-    "GET ?size=100&view=summary": "p95 < 60 ms",
+    "GET ?q=<partial name> 1c": "p95 < 50 ms",
+    "GET ?size=100&view=summary 1c": "p95 < 60 ms",
     "POST /candidates (16 conns)": ">= 300/s",
     "POST batch/tags x100 (1 conn)": "< 300 ms",
 }
@@ -77,6 +78,16 @@ def post_load(name: str, url: str, bodies, *, headers: dict, requests: int, conn
     )
 
 
+@contextlib.contextmanager
+def hireloop_server(env: dict, workers: int):
+    """`hireloop serve --no-worker --workers N` on a free port; yields its base URL."""
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    cmd = [sys.executable, "-m", "hireloop", "serve", "--no-worker", "--port", str(port), "--workers", str(workers)]
+    with _process(cmd, env, f"{base}/api/v2/ping"):
+        yield base
+
+
 def fresh_postgres(url: str) -> None:
     import psycopg
 
@@ -88,7 +99,7 @@ def fresh_postgres(url: str) -> None:
         conn.execute(f'CREATE DATABASE "{name}"')
 
 
-def scenario(label: str, env: dict, *, count: int, requests: int) -> None:
+def scenario(label: str, env: dict, *, count: int, requests: int, workers: int) -> None:
     print(f"\n== {label}: seeding one company with {count:,} candidates")
     seeded = seed(env, companies=1, users=1, candidates=0)
     company_id, key = seeded["keys"][0]["company_id"], seeded["keys"][0]["key"]
@@ -113,10 +124,10 @@ def scenario(label: str, env: dict, *, count: int, requests: int) -> None:
     headers = {"Authorization": f"Bearer {key}"}
     gets = {
         "GET ?q=<partial name>": "/api/v2/candidates?q=okonk",
-        "GET ?q=<partial email>": "/api/v2/candidates?q=smith1234",
+        "GET ?q=<partial email>": "/api/v2/candidates?q=2345@example",
         "GET ?size=100&view=summary": "/api/v2/candidates?size=100&view=summary",
     }
-    with hireloop_server(env) as base:
+    with hireloop_server(env, workers) as base:
         bodies = {}
         with httpx.Client(headers=headers, timeout=60) as client:
             for name, path in gets.items():
@@ -125,7 +136,13 @@ def scenario(label: str, env: dict, *, count: int, requests: int) -> None:
                 bodies[name] = response.text
                 print(f"  {name}: total_count={response.json()['pagination']['total_count']}")
             ids = [c["id"] for c in client.get(base + "/api/v2/candidates?size=100&view=summary").json()["candidates"]]
-        results = {name: load(name, base + path, headers=headers, requests=requests) for name, path in gets.items()}
+        # Latency with one connection (what a client waits), then throughput with 16 (the harness default).
+        results = {}
+        for name, path in gets.items():
+            results[f"{name} 1c"] = load(
+                f"{name} 1c", base + path, headers=headers, requests=requests // 2, connections=1, warmup=20
+            )
+            results[f"{name} 16c"] = load(f"{name} 16c", base + path, headers=headers, requests=requests)
         counter = iter(range(10**9))
         people = (
             {
@@ -157,7 +174,10 @@ def scenario(label: str, env: dict, *, count: int, requests: int) -> None:
     responses = {f"/{i}": body for i, body in enumerate(bodies.values())}
     responses["/post"] = bodies["GET ?q=<partial name>"]
     with baseline_server(responses) as bare:
-        baselines = {name: load(name, f"{bare}/{i}", requests=requests) for i, name in enumerate(gets)}
+        baselines = {}
+        for i, name in enumerate(gets):
+            baselines[f"{name} 1c"] = load(name, f"{bare}/{i}", requests=requests // 2, connections=1, warmup=20)
+            baselines[f"{name} 16c"] = load(name, f"{bare}/{i}", requests=requests)
         dummy = iter(lambda: {"x": 1}, None)
         baselines["POST /candidates (16 conns)"] = post_load(
             "bare", f"{bare}/post", dummy, headers={}, requests=requests, connections=16
@@ -165,8 +185,9 @@ def scenario(label: str, env: dict, *, count: int, requests: int) -> None:
         baselines["POST batch/tags x100 (1 conn)"] = post_load(
             "bare", f"{bare}/post", dummy, headers={}, requests=max(30, requests // 20), connections=1
         )
-    report([(results[name], baselines[name]) for name in results], title=f"{label}, {count:,} candidates")
-    print(f"{'targets':<34}" + "; ".join(f"{k}: {v}" for k, v in TARGETS.items()))
+    title = f"{label}, {count:,} candidates, {workers} server process(es)"
+    report([(results[name], baselines[name]) for name in results], title=title)
+    print("targets: " + "; ".join(f"{k}: {v}" for k, v in TARGETS.items()))
 
 
 def main() -> None:
@@ -175,12 +196,19 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=1000)
     parser.add_argument("--postgres", help="PostgreSQL URL; its database is dropped and recreated")
     parser.add_argument("--skip-sqlite", action="store_true")
+    parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes of the server")
     args = parser.parse_args()
     if not args.skip_sqlite:
-        scenario("SQLite", base_env(), count=args.count, requests=args.requests)
+        scenario("SQLite", base_env(), count=args.count, requests=args.requests, workers=args.workers)
     if args.postgres:
         fresh_postgres(args.postgres)
-        scenario("PostgreSQL", base_env(DATABASE_URL=args.postgres), count=args.count, requests=args.requests)
+        scenario(
+            "PostgreSQL",
+            base_env(DATABASE_URL=args.postgres),
+            count=args.count,
+            requests=args.requests,
+            workers=args.workers,
+        )
 
 
 if __name__ == "__main__":

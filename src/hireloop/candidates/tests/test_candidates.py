@@ -305,3 +305,29 @@ def test_other_company_candidate_is_404_on_every_sub_resource(tenant, other_tena
     ]:
         assert_error(tenant.api.request(method, path, body), 404, name="Not Found")
     assert Application.objects.count() == 0
+
+
+def test_openapi_documents_every_candidate_path(db, anon):
+    paths = anon.get("/openapi.json").json()["paths"]
+    for path in (
+        "/api/v2/candidates",
+        "/api/v2/candidates/batch/tags",
+        "/api/v2/candidates/{id}",
+        "/api/v2/candidates/{id}/tags/{tag}",
+        "/api/v2/candidates/{id}/files",
+        "/api/v2/candidates/{id}/resume",
+        "/api/v2/candidates/{id}/activities",
+        "/api/v2/candidates/{id}/disqualify",
+        "/api/v2/candidates/{id}/duplicates",
+        "/api/v2/candidates/{id}/merge",
+        "/api/v2/candidates/{id}/anonymize",
+        "/api/v2/candidates/{id}/export",
+        "/api/v2/questions/types",
+        "/api/v2/forms/{form_id}/questions/{question_id}",
+        "/api/v2/taxonomy/sources",
+        "/api/v2/attachments",
+        "/api/v2/attachments/{category}/{file_uuid}/{file_name}",
+    ):
+        assert path in paths, path
+    assert {"get", "post"} <= set(paths["/api/v2/candidates"])
+    assert {"post", "delete"} <= set(paths["/api/v2/candidates/batch/tags"])
