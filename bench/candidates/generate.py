@@ -1,124 +1,33 @@
-"""Fast candidate data for benchmarks: N candidates (with their email rows) in one company.
+"""Fast candidate data for benchmarks: N candidates (each with its email row) in one company.
 
     python bench/candidates/generate.py --company-id 1 --count 100000
 
 Runs against the database Django is configured for (DATABASE_URL or the embedded SQLite file).
-SQLite: one transaction of executemany inserts, the FTS5 insert trigger set aside and the search
-table filled in one statement afterwards. PostgreSQL: COPY, with the trigram indexes dropped during
-the load and rebuilt after it (far faster than maintaining a GIN index row by row). Prints JSON with
-rows/s for the rows alone and with the index work included.
+The rows are generated inside the database in one INSERT … SELECT (generate_series on PostgreSQL, a
+recursive CTE on SQLite): a Python loop tops out near 50,000 rows/s before the database does any
+work. Plain indexes (the trigram and FTS5 search indexes among them) are dropped for the load and
+built once afterwards, far cheaper than maintaining them row by row. Prints JSON with candidates/s
+for the rows alone and with the index builds included.
 """
 
 import argparse
 import json
 import os
-import random
 import sys
 import time
-from datetime import UTC, datetime, timedelta
 from importlib import import_module
 from pathlib import Path
 
-FIRST = [
-    "James",
-    "Mary",
-    "Robert",
-    "Patricia",
-    "John",
-    "Jennifer",
-    "Michael",
-    "Linda",
-    "David",
-    "Elizabeth",
-    "William",
-    "Barbara",
-    "Richard",
-    "Susan",
-    "Joseph",
-    "Jessica",
-    "Thomas",
-    "Sarah",
-    "Charles",
-    "Karen",
-    "Christopher",
-    "Lisa",
-    "Daniel",
-    "Nancy",
-    "Matthew",
-    "Betty",
-    "Anthony",
-    "Sandra",
-    "Mark",
-    "Margaret",
-    "Amara",
-    "Lukas",
-    "Priya",
-    "Sofia",
-    "Kenji",
-    "Chloe",
-    "Mateo",
-    "Aisha",
-    "Noah",
-    "Olga",
-    "Wei",
-    "Fatima",
-    "Liam",
-    "Yuki",
-    "Omar",
-    "Elena",
-    "Ivan",
-    "Zara",
-    "Diego",
-    "Mei",
-]
-LAST = [
-    "Smith",
-    "Johnson",
-    "Williams",
-    "Brown",
-    "Jones",
-    "Garcia",
-    "Miller",
-    "Davis",
-    "Rodriguez",
-    "Martinez",
-    "Hernandez",
-    "Lopez",
-    "Gonzalez",
-    "Wilson",
-    "Anderson",
-    "Thomas",
-    "Taylor",
-    "Moore",
-    "Jackson",
-    "Martin",
-    "Lee",
-    "Perez",
-    "Thompson",
-    "White",
-    "Harris",
-    "Sanchez",
-    "Clark",
-    "Ramirez",
-    "Lewis",
-    "Robinson",
-    "Okonkwo",
-    "Schneider",
-    "Raman",
-    "Watanabe",
-    "Kowalski",
-    "Novak",
-    "Nakamura",
-    "Rossi",
-    "Dubois",
-    "Jensen",
-    "Silva",
-    "Haddad",
-    "Petrov",
-    "Ali",
-    "Kim",
-    "Chen",
-]
+FIRST = (
+    "James Mary Robert Patricia John Jennifer Michael Linda David Elizabeth William Barbara Richard Susan Joseph "
+    "Jessica Thomas Sarah Charles Karen Christopher Lisa Daniel Nancy Matthew Betty Anthony Sandra Mark Margaret "
+    "Amara Lukas Priya Sofia Kenji Chloe Mateo Aisha Noah Olga Wei Fatima Liam Yuki Omar Elena Ivan Zara Diego Mei"
+).split()  # noqa: SIM905
+LAST = (
+    "Smith Johnson Williams Brown Jones Garcia Miller Davis Rodriguez Martinez Hernandez Lopez Gonzalez Wilson "
+    "Anderson Thomas Taylor Moore Jackson Martin Lee Perez Thompson White Harris Sanchez Clark Ramirez Lewis Robinson "
+    "Okonkwo Schneider Raman Watanabe Kowalski Novak Nakamura Rossi Dubois Jensen Silva Haddad Petrov Ali Kim Chen"
+).split()  # noqa: SIM905
 CITIES = [
     ("London", "GB", "Europe/London"),
     ("New York", "US", "America/New_York"),
@@ -127,154 +36,157 @@ CITIES = [
     ("São Paulo", "BR", "America/Sao_Paulo"),
     ("", "", ""),
 ]
-CANDIDATE_COLUMNS = (
-    "id",
-    "created_at",
-    "updated_at",
-    "company_id",
-    "alias",
-    "first_name",
-    "last_name",
-    "email",
-    "phone",
-    "city",
-    "state",
-    "country",
-    "timezone",
-    "linkedin",
-    "name_key",
-    "search_text",
-    "is_anonymized",
+TABLES = ("candidates_candidate", "candidates_candidateemail")
+COLUMNS = (
+    "id, created_at, updated_at, company_id, alias, first_name, last_name, email, phone, city, state, country, "
+    "timezone, linkedin, name_key, search_text, is_anonymized"
 )
-EMAIL_COLUMNS = ("id", "created_at", "updated_at", "company_id", "candidate_id", "email", "position")
+TWO_YEARS = 2 * 365 * 86400
+
+SQLITE_INSERT = f"""
+WITH RECURSIVE seq(n) AS (SELECT :first UNION ALL SELECT n + 1 FROM seq WHERE n < :last),
+picked AS (
+    SELECT n,
+        json_extract(:firsts, '$[' || (abs(random()) % :nfirst) || ']') AS f,
+        json_extract(:lasts, '$[' || (abs(random()) % :nlast) || ']') AS l,
+        abs(random()) % :ncity AS c,
+        strftime('%Y-%m-%d %H:%M:%S', 'now', '-' || (abs(random()) % {TWO_YEARS}) || ' seconds') AS ts
+    FROM seq
+),
+named AS (SELECT *, lower(f || '.' || l) || n || '@example.com' AS email FROM picked)
+INSERT INTO candidates_candidate ({COLUMNS})
+SELECT n, ts, ts, :company, 'g' || printf('%x', n), f, l, email, '+1415' || printf('%07d', n % 10000000),
+    json_extract(:cities, '$[' || c || '][0]'), '', json_extract(:cities, '$[' || c || '][1]'),
+    json_extract(:cities, '$[' || c || '][2]'), '', lower(f || ' ' || l), lower(f || ' ' || l) || ' ' || email, 0
+FROM named
+"""
+
+POSTGRES_INSERT = f"""
+INSERT INTO candidates_candidate ({COLUMNS})
+SELECT n, ts, ts, %(company)s, 'g' || to_hex(n), f, l, email, '+1415' || lpad((n %% 10000000)::text, 7, '0'),
+    (%(cities)s::text[])[c], '', (%(countries)s::text[])[c], (%(zones)s::text[])[c], '', lower(f || ' ' || l),
+    lower(f || ' ' || l) || ' ' || email, false
+FROM (
+    SELECT n, f, l, c, ts, lower(f || '.' || l) || n || '@example.com' AS email
+    FROM (
+        SELECT n,
+            (%(firsts)s::text[])[1 + floor(random() * %(nfirst)s)::int] AS f,
+            (%(lasts)s::text[])[1 + floor(random() * %(nlast)s)::int] AS l,
+            1 + floor(random() * %(ncity)s)::int AS c,
+            now() - random() * interval '{TWO_YEARS} seconds' AS ts
+        FROM generate_series(%(first)s::bigint, %(last)s::bigint) AS n
+    ) AS drawn
+) AS named
+"""
+
+EMAILS_INSERT = (
+    "INSERT INTO candidates_candidateemail (created_at, updated_at, company_id, candidate_id, email, position) "
+    "SELECT created_at, updated_at, company_id, id, email, 0 FROM candidates_candidate WHERE id >= {first}"
+)
 
 
-def rows(company_id: int, count: int, first_id: int, first_email_id: int, seed: int = 7):
-    """Candidate rows and email rows as tuples in column order."""
-    rng = random.Random(seed)
-    now = datetime.now(UTC)
-    for n in range(count):
-        pk = first_id + n
-        first, last = rng.choice(FIRST), rng.choice(LAST)
-        city, country, tz = rng.choice(CITIES)
-        email = f"{first.lower()}.{last.lower()}{pk}@example.com"
-        created = now - timedelta(seconds=rng.randrange(2 * 365 * 86400))
-        candidate = (
-            pk,
-            created,
-            created,
-            company_id,
-            f"g{pk:x}",
-            first,
-            last,
-            email,
-            f"+1415{pk % 10_000_000:07d}",
-            city,
-            "",
-            country,
-            tz,
-            "",
-            f"{first} {last}".lower(),
-            f"{first} {last} {email}".lower(),
-            False,
+def _secondary_indexes(cursor, vendor: str) -> list[tuple[str, str]]:
+    """(name, CREATE statement) of the tables' plain indexes (not those behind a key or constraint)."""
+    if vendor == "sqlite":
+        cursor.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN (?, ?)",
+            TABLES,
         )
-        yield candidate, (first_email_id + n, created, created, company_id, pk, email, 0)
+    else:
+        cursor.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = ANY(%s) "
+            "AND indexname NOT IN (SELECT conname FROM pg_constraint)",
+            [list(TABLES)],
+        )
+    return list(cursor.fetchall())
 
 
-def _next_id(cursor, table: str) -> int:
-    cursor.execute(f"SELECT COALESCE(MAX(id), 0) + 1 FROM {table}")
+def _next_id(cursor) -> int:
+    cursor.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM candidates_candidate")
     return cursor.fetchone()[0]
-
-
-def _insert_sql(table: str, columns: tuple[str, ...]) -> str:
-    return f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
 
 
 def generate_sqlite(connection, company_id: int, count: int) -> dict:
     migration = import_module("hireloop.candidates.migrations.0003_search_indexes")
     insert_trigger = next(s for s in migration.SQLITE_FORWARD if "candidates_search_insert" in s)
-    with connection.cursor() as cursor:
-        first_id, first_email_id = (
-            _next_id(cursor, "candidates_candidate"),
-            _next_id(cursor, "candidates_candidateemail"),
-        )
     raw = connection.connection
+    first = _next_id(raw.cursor())
+    raw.execute("PRAGMA cache_size = -400000")  # index builds sort in memory
+    raw.execute("PRAGMA synchronous = OFF")  # a load needs no durability
+    raw.execute("PRAGMA foreign_keys = OFF")  # every reference is generated valid; checking 300k of them is not needed
     started = time.perf_counter()
     raw.execute("BEGIN IMMEDIATE")
     raw.execute("DROP TRIGGER IF EXISTS candidates_search_insert")
-    candidate_sql = _insert_sql("candidates_candidate", CANDIDATE_COLUMNS)
-    email_sql = _insert_sql("candidates_candidateemail", EMAIL_COLUMNS)
-    batch_c, batch_e = [], []
-
-    def iso(row):
-        return tuple(v.isoformat(sep=" ") if isinstance(v, datetime) else v for v in row)
-
-    for candidate, email in rows(company_id, count, first_id, first_email_id):
-        batch_c.append(iso(candidate))
-        batch_e.append(iso(email))
-        if len(batch_c) >= 20_000:
-            raw.executemany(candidate_sql, batch_c)
-            raw.executemany(email_sql, batch_e)
-            batch_c, batch_e = [], []
-    if batch_c:
-        raw.executemany(candidate_sql, batch_c)
-        raw.executemany(email_sql, batch_e)
+    indexes = _secondary_indexes(raw.cursor(), "sqlite")
+    for name, _ in indexes:
+        raw.execute(f'DROP INDEX "{name}"')
+    raw.execute(
+        SQLITE_INSERT,
+        {
+            "first": first,
+            "last": first + count - 1,
+            "company": company_id,
+            "firsts": json.dumps(FIRST),
+            "nfirst": len(FIRST),
+            "lasts": json.dumps(LAST),
+            "nlast": len(LAST),
+            "cities": json.dumps(CITIES),
+            "ncity": len(CITIES),
+        },
+    )
+    raw.execute(EMAILS_INSERT.format(first=first))
     rows_done = time.perf_counter()
+    for _, sql in indexes:
+        raw.execute(sql)
     raw.execute(
         "INSERT INTO candidates_search(rowid, search_text) "
         "SELECT id, search_text FROM candidates_candidate WHERE id >= ?",
-        (first_id,),
+        (first,),
     )
     raw.execute(insert_trigger)
     raw.execute("COMMIT")
+    raw.execute("PRAGMA foreign_keys = ON")
     raw.execute("ANALYZE")
     return _figures(count, started, rows_done, time.perf_counter())
 
 
 def generate_postgres(connection, company_id: int, count: int) -> dict:
-    migration = import_module("hireloop.candidates.migrations.0003_search_indexes")
-    with connection.cursor() as cursor:
-        first_id, first_email_id = (
-            _next_id(cursor, "candidates_candidate"),
-            _next_id(cursor, "candidates_candidateemail"),
-        )
     raw = connection.connection
-    started = time.perf_counter()
     with raw.cursor() as cursor:
-        for sql in migration.POSTGRES_BACKWARD:
-            cursor.execute(sql)
-
-        def line(row) -> str:
-            return (
-                "\t".join(
-                    "\\N" if v is None else ("t" if v is True else "f" if v is False else str(v).replace("\t", " "))
-                    for v in row
-                )
-                + "\n"
-            )
-
-        with cursor.copy(f"COPY candidates_candidate ({', '.join(CANDIDATE_COLUMNS)}) FROM STDIN") as copy_c:
-            emails = []
-            chunk = []
-            for candidate, email in rows(company_id, count, first_id, first_email_id):
-                chunk.append(line(candidate))
-                emails.append(line(email))
-                if len(chunk) >= 20_000:
-                    copy_c.write("".join(chunk))
-                    chunk = []
-            if chunk:
-                copy_c.write("".join(chunk))
-        with cursor.copy(f"COPY candidates_candidateemail ({', '.join(EMAIL_COLUMNS)}) FROM STDIN") as copy_e:
-            for start in range(0, len(emails), 20_000):
-                copy_e.write("".join(emails[start : start + 20_000]))
-        for table in ("candidates_candidate", "candidates_candidateemail"):
+        first = _next_id(cursor)
+        started = time.perf_counter()
+        # Every reference is generated valid: skip the per-row foreign-key triggers (superuser only).
+        cursor.execute("SET session_replication_role = replica")
+        indexes = _secondary_indexes(cursor, "postgresql")
+        for name, _ in indexes:
+            cursor.execute(f'DROP INDEX "{name}"')
+        cursor.execute(
+            POSTGRES_INSERT,
+            {
+                "first": first,
+                "last": first + count - 1,
+                "company": company_id,
+                "firsts": FIRST,
+                "nfirst": len(FIRST),
+                "lasts": LAST,
+                "nlast": len(LAST),
+                "cities": [c[0] for c in CITIES],
+                "countries": [c[1] for c in CITIES],
+                "zones": [c[2] for c in CITIES],
+                "ncity": len(CITIES),
+            },
+        )
+        cursor.execute(EMAILS_INSERT.format(first=first))
+        for table in TABLES:
             cursor.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM {table}))")
         raw.commit()
         rows_done = time.perf_counter()
-        for sql in migration.POSTGRES_FORWARD:
+        cursor.execute("SET session_replication_role = DEFAULT")
+        cursor.execute("SET maintenance_work_mem = '256MB'")
+        for _, sql in indexes:
             cursor.execute(sql)
-        cursor.execute("ANALYZE candidates_candidate")
-        cursor.execute("ANALYZE candidates_candidateemail")
+        for table in TABLES:
+            cursor.execute(f"ANALYZE {table}")
         raw.commit()
     return _figures(count, started, rows_done, time.perf_counter())
 
@@ -283,14 +195,14 @@ def _figures(count: int, started: float, rows_done: float, finished: float) -> d
     return {
         "candidates": count,
         "rows_seconds": round(rows_done - started, 2),
-        "rows_per_second": round(count / (rows_done - started)),
+        "candidates_per_second": round(count / (rows_done - started)),
         "total_seconds_with_indexes": round(finished - started, 2),
-        "rows_per_second_with_indexes": round(count / (finished - started)),
+        "candidates_per_second_with_indexes": round(count / (finished - started)),
     }
 
 
 def generate(company_id: int, count: int) -> dict:
-    """Insert `count` candidates into `company_id` in the configured database; returns the rates."""
+    """Insert `count` candidates (and their email rows) into `company_id`; returns the rates."""
     from django.db import connection
 
     connection.ensure_connection()
