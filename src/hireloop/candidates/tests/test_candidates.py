@@ -331,3 +331,27 @@ def test_openapi_documents_every_candidate_path(db, anon):
         assert path in paths, path
     assert {"get", "post"} <= set(paths["/api/v2/candidates"])
     assert {"post", "delete"} <= set(paths["/api/v2/candidates/batch/tags"])
+
+
+def test_webhook_payload_is_the_candidate_as_get_returns_it(tenant, settings):
+    from hireloop.candidates.selectors import webhook_payload
+
+    settings.PUBLIC_BASE_URL = "http://testserver"
+    job = make_job(tenant.company)
+    ada = make_candidate(tenant.company, profile={"Shift": "Day"})
+    tenant.api.put(f"/candidates/{ada.pk}", {"job_id": job.pk})
+
+    assert webhook_payload(tenant.company, ada.pk) == tenant.api.get(f"/candidates/{ada.pk}").json()
+    tenant.api.delete(f"/candidates/{ada.pk}")
+    assert webhook_payload(tenant.company, ada.pk) is None
+
+
+def test_days_since_last_message_is_computed_at_request_time(tenant):
+    ada = make_candidate(tenant.company)
+    assert tenant.api.get(f"/candidates/{ada.pk}").json()["days_since_last_message"] is None
+    with time_machine.travel("2026-06-01T12:00:00Z", tick=False):
+        Candidate.objects.filter(pk=ada.pk).update(last_message_at=timezone.now())  # as messaging does
+    with time_machine.travel("2026-06-04T11:00:00Z", tick=False):
+        body = tenant.api.get(f"/candidates/{ada.pk}").json()
+    assert body["last_message_at"] == 1780315200
+    assert body["days_since_last_message"] == 2
