@@ -275,8 +275,11 @@ def generate_postgres(connection, company_id: int, count: int) -> dict:
         cursor.execute("SET maintenance_work_mem = '256MB'")
         for _, sql in indexes:
             cursor.execute(sql)
+        raw.commit()
+        # As autovacuum would on a live database: the visibility map lets COUNT(*) use an index-only scan.
+        raw.autocommit = True
         for table in TABLES:
-            cursor.execute(f"ANALYZE {table}")
+            cursor.execute(f"VACUUM ANALYZE {table}")
         raw.commit()
     return _figures(count, started, rows_done, time.perf_counter())
 

@@ -53,7 +53,9 @@ def list_candidates(request, query: Query[schemas.CandidatesQuery]):
         updated_after=query.updated_after,
     )
     full = query.view == "full"
-    total = queryset.count()
+    filters = ("job_id", "stage_id", "email", "q", "full_name", "linkedin", "created_after", "updated_after")
+    unfiltered = all(getattr(query, name) in (None, "") for name in filters)
+    total = selectors.count_candidates(queryset, company=ctx.company, unfiltered=unfiltered)
     start = (query.page - 1) * query.size
     items = (
         selectors.serialize(

@@ -52,6 +52,41 @@ def search(queryset: QuerySet, q: str) -> QuerySet:
     return queryset.filter(search_text__contains=text)
 
 
+# How long the size of a company's whole pool may be served from the cache. Writes through the services
+# forget it on commit, so it only ages when rows change behind their back (bulk loads).
+COUNT_CACHE_SECONDS = 15
+
+
+def _count_key(company_id: int) -> str:
+    return f"candidates:count:{company_id}"
+
+
+def count_candidates(queryset: QuerySet, *, company, unfiltered: bool) -> int:
+    """total_count of a list. The unfiltered pool's size is cached: an exact COUNT(*) over a million
+    rows costs more than the rest of the page."""
+    if not unfiltered:
+        return queryset.count()
+    from django.core.cache import cache
+
+    key = _count_key(company.pk)
+    total = cache.get(key)
+    if total is None:
+        total = queryset.count()
+        cache.set(key, total, COUNT_CACHE_SECONDS)
+    return total
+
+
+def forget_count(company_id: int) -> None:
+    """Drop the cached pool size now and again on commit (a candidate came or went): a request counting
+    between the two would otherwise cache the old figure."""
+    from django.core.cache import cache
+    from django.db import transaction
+
+    key = _count_key(company_id)
+    cache.delete(key)
+    transaction.on_commit(lambda: cache.delete(key))
+
+
 def filter_candidates(
     *,
     company,

@@ -29,6 +29,7 @@ from hireloop.candidates.models import (
     Source,
     Tag,
 )
+from hireloop.candidates.selectors import forget_count
 from hireloop.core.aliases import assign_alias
 from hireloop.core.errors import Conflict, NotFound, ValidationFailed
 from hireloop.core.files import FileData, decode_file
@@ -377,6 +378,7 @@ def create_candidate(
     if candidate.phone:
         CandidatePhone.objects.create(company=company, candidate=candidate, phone=candidate.phone)
     _save_answers(candidate, answers)
+    forget_count(company.pk)
     record(
         kind="candidate.created",
         company=company,
@@ -451,6 +453,7 @@ def _delete_stored_files(files) -> None:
 def delete_candidate(*, company, actor, candidate: Candidate) -> None:
     """Delete a candidate with everything of theirs, including stored file bytes (removed on commit)."""
     _delete_stored_files(list(CandidateFile.objects.filter(candidate=candidate)))
+    forget_count(company.pk)
     record(
         kind="candidate.deleted",
         company=company,
@@ -939,6 +942,7 @@ def _merge(*, company, actor, kept: Candidate, duplicate: Candidate) -> dict:
         data={"duplicate_id": duplicate.pk, "duplicate_alias": duplicate.alias, **summary},
     )
     duplicate.delete()
+    forget_count(company.pk)
     return summary
 
 

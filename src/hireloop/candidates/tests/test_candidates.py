@@ -355,3 +355,16 @@ def test_days_since_last_message_is_computed_at_request_time(tenant):
         body = tenant.api.get(f"/candidates/{ada.pk}").json()
     assert body["last_message_at"] == 1780315200
     assert body["days_since_last_message"] == 2
+
+
+def test_total_count_follows_creates_and_deletes_at_once(tenant):
+    def total():
+        return tenant.api.get("/candidates").json()["pagination"]["total_count"]
+
+    ada = make_candidate(tenant.company)
+    assert total() == 1  # now cached
+    make_candidate(tenant.company)
+    assert total() == 2
+    tenant.api.delete(f"/candidates/{ada.pk}")
+    assert total() == 1
+    assert tenant.api.get("/candidates", {"q": "ada"}).json()["pagination"]["total_count"] == 1
