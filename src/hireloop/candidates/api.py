@@ -240,7 +240,7 @@ def get_resume(request, id: str, query: Query[schemas.ResumeQuery]):
     return data
 
 
-@router.get("/candidates/{id}/activities")
+@router.get("/candidates/{id}/activities", response=schemas.ActivitiesOut, exclude_unset=True)
 def list_activities(request, id: str, query: Query[schemas.ActivitiesQuery]):
     """The candidate's timeline, newest first; event_type filters by 003's types."""
     ctx = _ctx(request, "view_candidates")

@@ -5,7 +5,7 @@ from typing import Any, Literal
 from ninja import Field, Schema
 
 from hireloop.core.files import FileData
-from hireloop.core.pagination import ListQuery
+from hireloop.core.pagination import ListQuery, Pagination
 from hireloop.core.times import OptionalUnixTime, UnixTime
 
 
@@ -108,13 +108,6 @@ class TagsIn(Schema):
     tags: list[str] = Field(..., min_length=1, max_length=100)
 
 
-class Pagination(Schema):
-    page_size: int
-    page_count: int
-    page: int
-    total_count: int
-
-
 class TagsOut(Schema):
     tags: list[str]
     pagination: Pagination
@@ -174,6 +167,36 @@ class ActivitiesQuery(ListQuery):
     event_type: str | None = Field(None, description="Comma list of event types.")
     since: str | None = None
     until: str | None = None
+
+
+class ActivityData(Schema):
+    text: str
+    date: str
+    relative_time: str
+    full_time: str
+    details: dict | None = Field(None, description="The recorded event's data (view=full only).")
+
+
+class ActivityEvent(Schema):
+    type: str = Field(..., description="003 event type (comment, stage_moved, assign_tags, …).")
+    is_text_bubble: bool
+    kind: str = Field(..., description="Hireloop's event kind (e.g. candidate.updated).")
+    data: ActivityData
+
+
+class ActivityOut(Schema):
+    event_id: int
+    candidate_id: int | None
+    application_id: int | None
+    user_id: int | None
+    event: ActivityEvent
+    created_at: int
+
+
+class ActivitiesOut(Schema):
+    activities: list[ActivityOut]
+    page_size: int
+    pagination: Pagination
 
 
 class DisqualifyIn(Schema):
