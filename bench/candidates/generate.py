@@ -126,10 +126,10 @@ CITIES = [
     ("São Paulo", "BR", "America/Sao_Paulo"),
     ("", "", ""),
 ]
-TABLES = ("candidates_candidate", "candidates_candidateemail")
+TABLES = ("candidates_candidate", "candidates_candidateemail", "candidates_candidatesearch")
 COLUMNS = (
     "id, created_at, updated_at, company_id, alias, first_name, last_name, email, phone, city, state, country, "
-    "timezone, linkedin, name_key, search_text, is_anonymized"
+    "timezone, linkedin, name_key, is_anonymized"
 )
 TWO_YEARS = 2 * 365 * 86400
 
@@ -147,15 +147,14 @@ named AS (SELECT *, lower(f || '.' || l) || n || '@example.com' AS email FROM pi
 INSERT INTO candidates_candidate ({COLUMNS})
 SELECT n, ts, ts, :company, 'g' || printf('%x', n), f, l, email, '+1415' || printf('%07d', n % 10000000),
     json_extract(:cities, '$[' || c || '][0]'), '', json_extract(:cities, '$[' || c || '][1]'),
-    json_extract(:cities, '$[' || c || '][2]'), '', lower(f || ' ' || l), lower(f || ' ' || l) || ' ' || email, 0
+    json_extract(:cities, '$[' || c || '][2]'), '', lower(f || ' ' || l), 0
 FROM named
 """
 
 POSTGRES_INSERT = f"""
 INSERT INTO candidates_candidate ({COLUMNS})
 SELECT n, ts, ts, %(company)s, 'g' || to_hex(n), f, l, email, '+1415' || lpad((n %% 10000000)::text, 7, '0'),
-    (%(cities)s::text[])[c], '', (%(countries)s::text[])[c], (%(zones)s::text[])[c], '', lower(f || ' ' || l),
-    lower(f || ' ' || l) || ' ' || email, false
+    (%(cities)s::text[])[c], '', (%(countries)s::text[])[c], (%(zones)s::text[])[c], '', lower(f || ' ' || l), false
 FROM (
     SELECT n, f, l, c, ts, lower(f || '.' || l) || n || '@example.com' AS email
     FROM (
@@ -169,6 +168,10 @@ FROM (
 ) AS named
 """
 
+SEARCH_INSERT = (
+    "INSERT INTO candidates_candidatesearch (candidate_id, company_id, text) "
+    "SELECT id, company_id, name_key || ' ' || email FROM candidates_candidate WHERE id >= {first}"
+)
 EMAILS_INSERT = (
     "INSERT INTO candidates_candidateemail (created_at, updated_at, company_id, candidate_id, email, position) "
     "SELECT created_at, updated_at, company_id, id, email, 0 FROM candidates_candidate WHERE id >= {first}"
@@ -179,7 +182,7 @@ def _secondary_indexes(cursor, vendor: str) -> list[tuple[str, str]]:
     """(name, CREATE statement) of the tables' plain indexes (not those behind a key or constraint)."""
     if vendor == "sqlite":
         cursor.execute(
-            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN (?, ?)",
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN (?, ?, ?)",
             TABLES,
         )
     else:
@@ -197,7 +200,7 @@ def _next_id(cursor) -> int:
 
 
 def generate_sqlite(connection, company_id: int, count: int) -> dict:
-    migration = import_module("hireloop.candidates.migrations.0003_search_indexes")
+    migration = import_module("hireloop.candidates.migrations.0004_search_table")
     insert_trigger = next(s for s in migration.SQLITE_FORWARD if "candidates_search_insert" in s)
     raw = connection.connection
     first = _next_id(raw.cursor())
@@ -225,12 +228,13 @@ def generate_sqlite(connection, company_id: int, count: int) -> dict:
         },
     )
     raw.execute(EMAILS_INSERT.format(first=first))
+    raw.execute(SEARCH_INSERT.format(first=first))
     rows_done = time.perf_counter()
     for _, sql in indexes:
         raw.execute(sql)
     raw.execute(
-        "INSERT INTO candidates_search(rowid, search_text) "
-        "SELECT id, search_text FROM candidates_candidate WHERE id >= ?",
+        "INSERT INTO candidates_search(rowid, text) "
+        "SELECT candidate_id, text FROM candidates_candidatesearch WHERE candidate_id >= ?",
         (first,),
     )
     raw.execute(insert_trigger)
@@ -267,7 +271,8 @@ def generate_postgres(connection, company_id: int, count: int) -> dict:
             },
         )
         cursor.execute(EMAILS_INSERT.format(first=first))
-        for table in TABLES:
+        cursor.execute(SEARCH_INSERT.format(first=first))
+        for table in TABLES[:2]:
             cursor.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM {table}))")
         raw.commit()
         rows_done = time.perf_counter()

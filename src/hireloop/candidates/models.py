@@ -53,9 +53,6 @@ class Candidate(TenantModel):
     linkedin = models.CharField(max_length=200, blank=True)
     # Lower-cased "first last": the full_name filter and duplicate detection use it.
     name_key = models.CharField(max_length=301, blank=True)
-    # Lower-cased names and every email, what `q` searches (trigram-indexed on PostgreSQL,
-    # mirrored into an FTS5 trigram table on SQLite).
-    search_text = models.TextField(blank=True)
     is_anonymized = models.BooleanField(default=False)
 
     class Meta:
@@ -72,6 +69,16 @@ class Candidate(TenantModel):
     @property
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()
+
+
+class CandidateSearch(models.Model):
+    """What `q` matches for one candidate: lower-cased names and every email. A narrow table of its own,
+    so the search index (pg_trgm GIN on PostgreSQL, FTS5 trigram on SQLite) is written only when these
+    change, not on every touch of the candidate row, and a count of matches reads small pages."""
+
+    candidate = models.OneToOneField(Candidate, primary_key=True, on_delete=models.CASCADE, related_name="+")
+    company = models.ForeignKey("accounts.Company", on_delete=models.CASCADE, related_name="+", db_index=False)
+    text = models.TextField(blank=True)
 
 
 class CandidateEmail(TenantModel):

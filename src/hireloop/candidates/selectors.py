@@ -15,6 +15,7 @@ from hireloop.candidates.models import (
     CandidateEmail,
     CandidateFile,
     CandidatePhone,
+    CandidateSearch,
     CandidateTag,
     FileType,
     ProfileAnswer,
@@ -38,18 +39,17 @@ def get_candidate(*, company, id_or_alias, queryset: QuerySet | None = None) -> 
 def search(queryset: QuerySet, q: str) -> QuerySet:
     """Partial, case-insensitive match of `q` on first name, last name, "first last" and every email.
 
-    PostgreSQL answers from a pg_trgm GIN index on `search_text`; SQLite from an FTS5 trigram table
-    (queries shorter than three characters scan `search_text`).
+    Answered from the narrow CandidateSearch table: a pg_trgm GIN index on PostgreSQL, an FTS5 trigram
+    table on SQLite (queries shorter than three characters scan the narrow table).
     """
     text = " ".join(q.lower().split())
     if not text:
         return queryset
     if connection.vendor == "sqlite" and len(text) >= MIN_INDEXED_QUERY:
         phrase = '"' + text.replace('"', '""') + '"'
-        return queryset.filter(
-            pk__in=RawSQL("SELECT rowid FROM candidates_search WHERE candidates_search MATCH %s", [phrase])
-        )
-    return queryset.filter(search_text__contains=text)
+        matches = RawSQL("SELECT rowid FROM candidates_search WHERE candidates_search MATCH %s", [phrase])
+        return queryset.filter(pk__in=matches)
+    return queryset.filter(pk__in=CandidateSearch.objects.filter(text__contains=text).values("candidate_id"))
 
 
 # How long the size of a company's whole pool may be served from the cache. Writes through the services
@@ -128,7 +128,7 @@ def filter_candidates(
     return queryset.order_by("-created_at", "-pk")
 
 
-# The columns the wire shape needs (never search_text or other internals), read without model instances.
+# The columns the wire shape needs (no internals such as name_key), read without model instances.
 _COLUMNS = (
     "id",
     "alias",

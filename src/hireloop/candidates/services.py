@@ -17,6 +17,7 @@ from hireloop.candidates.models import (
     CandidateEmail,
     CandidateFile,
     CandidatePhone,
+    CandidateSearch,
     CandidateTag,
     FieldStatus,
     FileType,
@@ -103,8 +104,14 @@ def _set_primary_phone(candidate: Candidate, value: str) -> None:
 
 
 def _refresh_search(candidate: Candidate) -> None:
+    """Recompute name_key and the candidate's search row (written only when the text changed)."""
     candidate.name_key = name_key(candidate.first_name, candidate.last_name)
-    candidate.search_text = search_text(candidate, _emails(candidate))
+    text = search_text(candidate, _emails(candidate))
+    row = CandidateSearch.objects.filter(candidate_id=candidate.pk).first()
+    if row is None:
+        CandidateSearch.objects.create(candidate_id=candidate.pk, company_id=candidate.company_id, text=text)
+    elif row.text != text:
+        CandidateSearch.objects.filter(candidate_id=candidate.pk).update(text=text)
 
 
 def find_by_email(*, company, email: str) -> Candidate | None:
@@ -371,8 +378,10 @@ def create_candidate(
     candidate.email = clean.get("email", "")
     candidate.phone = clean.get("phone", "")
     candidate.name_key = name_key(candidate.first_name, candidate.last_name)
-    candidate.search_text = search_text(candidate, [candidate.email] if candidate.email else [])
     candidate.save()
+    CandidateSearch.objects.create(
+        candidate=candidate, company=company, text=search_text(candidate, [candidate.email] if candidate.email else [])
+    )
     if candidate.email:
         CandidateEmail.objects.create(company=company, candidate=candidate, email=candidate.email)
     if candidate.phone:
@@ -906,7 +915,7 @@ def _merge(*, company, actor, kept: Candidate, duplicate: Candidate) -> dict:
     conflicts: list[dict] = []
     _merge_applications(kept, duplicate, moved, conflicts)
     for relation in _reverse_relations(Candidate):
-        if relation.related_model is Application:
+        if relation.related_model in (Application, CandidateSearch):  # the search row is rebuilt below
             continue
         label = relation.related_model._meta.label_lower
         count, left = _repoint(relation, duplicate, kept)
@@ -981,7 +990,7 @@ def anonymize_candidate(*, company, actor, candidate: Candidate) -> dict:
     candidate.email = candidate.phone = candidate.linkedin = candidate.timezone = ""
     candidate.ip = None
     candidate.is_anonymized = True
-    candidate.name_key = candidate.search_text = ""
+    candidate.name_key = ""
     candidate.save()
     Event.objects.filter(company=company, candidate_id=candidate.pk).update(data={}, ip=None, user_agent="")
     record(

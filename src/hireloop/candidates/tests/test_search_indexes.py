@@ -19,7 +19,7 @@ def test_postgres_plans_q_with_the_trigram_index(tenant):
         sql, params = queryset.query.sql_with_params()
         cursor.execute("EXPLAIN " + sql, params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
-    assert "candidate_search_trgm" in plan, plan
+    assert "candidate_search_text_trgm" in plan, plan
 
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="the FTS5 trigram table exists only on SQLite")
