@@ -205,3 +205,28 @@ def test_demo_candidates_load_twice_without_duplicates(tenant):
     assert Candidate.objects.filter(company=tenant.company).count() == len(demo.PEOPLE)
     kenji = tenant.api.get("/candidates", {"q": "watanabe"}).json()["candidates"][0]
     assert kenji["timezone"] == "Asia/Tokyo" and kenji["phones"] == ["+81312345678"]
+
+
+def test_back_office_pages_render(tenant):
+    from django.test import Client
+
+    from hireloop.accounts.models import User
+    from hireloop.candidates.models import CandidateFile
+
+    ada = make_candidate(tenant.company)
+    tenant.api.post(
+        f"/candidates/{ada.pk}/files", {"file": {"data": "aGVsbG8=", "file_name": "a.txt", "mime_type": "x"}}
+    )
+    staff = User.objects.create_superuser("staff@hireloop.example", "correct horse battery")
+    client = Client()
+    client.force_login(staff)
+    stored = CandidateFile.objects.get(candidate=ada)
+    for path in (
+        "/admin/candidates/candidate/",
+        f"/admin/candidates/candidate/{ada.pk}/change/",
+        "/admin/candidates/candidatefile/",
+        f"/admin/candidates/candidatefile/{stored.pk}/change/",
+        "/admin/candidates/question/",
+        "/admin/candidates/form/",
+    ):
+        assert client.get(path).status_code == 200, path
