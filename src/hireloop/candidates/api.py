@@ -54,8 +54,10 @@ def list_candidates(request, query: Query[schemas.CandidatesQuery]):
     )
     full = query.view == "full"
     filters = ("job_id", "stage_id", "email", "q", "full_name", "linkedin", "created_after", "updated_after")
-    unfiltered = all(getattr(query, name) in (None, "") for name in filters)
-    total = selectors.count_candidates(queryset, company=ctx.company, unfiltered=unfiltered)
+    supplied = {name for name in filters if getattr(query, name) not in (None, "")}
+    total = selectors.count_candidates(
+        queryset, company=ctx.company, unfiltered=not supplied, only_q=query.q if supplied == {"q"} else None
+    )
     start = (query.page - 1) * query.size
     items = (
         selectors.serialize(

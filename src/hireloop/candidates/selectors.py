@@ -36,20 +36,27 @@ def get_candidate(*, company, id_or_alias, queryset: QuerySet | None = None) -> 
     return get_by_id_or_alias(base.filter(company=company), id_or_alias, label="Candidate")
 
 
-def search(queryset: QuerySet, q: str) -> QuerySet:
-    """Partial, case-insensitive match of `q` on first name, last name, "first last" and every email.
+def search_rows(*, company, q: str) -> QuerySet:
+    """The CandidateSearch rows of `company` matching `q`: partial, case-insensitive, on first name,
+    last name, "first last" and every email.
 
-    Answered from the narrow CandidateSearch table: a pg_trgm GIN index on PostgreSQL, an FTS5 trigram
-    table on SQLite (queries shorter than three characters scan the narrow table).
+    PostgreSQL answers from a pg_trgm GIN index on the narrow search table; SQLite from an FTS5 trigram
+    table over it (queries shorter than three characters scan the narrow table).
     """
     text = " ".join(q.lower().split())
-    if not text:
-        return queryset
+    rows = CandidateSearch.objects.filter(company=company)
     if connection.vendor == "sqlite" and len(text) >= MIN_INDEXED_QUERY:
         phrase = '"' + text.replace('"', '""') + '"'
         matches = RawSQL("SELECT rowid FROM candidates_search WHERE candidates_search MATCH %s", [phrase])
-        return queryset.filter(pk__in=matches)
-    return queryset.filter(pk__in=CandidateSearch.objects.filter(text__contains=text).values("candidate_id"))
+        return rows.filter(pk__in=matches)
+    return rows.filter(text__contains=text)
+
+
+def search(queryset: QuerySet, *, company, q: str) -> QuerySet:
+    """`queryset` narrowed to the candidates matching `q` (see search_rows)."""
+    if not q.split():
+        return queryset
+    return queryset.filter(pk__in=search_rows(company=company, q=q).values("candidate_id"))
 
 
 # How long the size of a company's whole pool may be served from the cache. Writes through the services
@@ -61,9 +68,12 @@ def _count_key(company_id: int) -> str:
     return f"candidates:count:{company_id}"
 
 
-def count_candidates(queryset: QuerySet, *, company, unfiltered: bool) -> int:
+def count_candidates(queryset: QuerySet, *, company, unfiltered: bool, only_q: str | None = None) -> int:
     """total_count of a list. The unfiltered pool's size is cached: an exact COUNT(*) over a million
-    rows costs more than the rest of the page."""
+    rows costs more than the rest of the page. A search alone is counted on the narrow search table,
+    without joining the candidates."""
+    if only_q and only_q.split():
+        return search_rows(company=company, q=only_q).count()
     if not unfiltered:
         return queryset.count()
     from django.core.cache import cache
@@ -124,7 +134,7 @@ def filter_candidates(
     if linkedin:
         queryset = queryset.filter(linkedin=normalize.linkedin(linkedin))
     if q:
-        queryset = search(queryset, q)
+        queryset = search(queryset, company=company, q=q)
     return queryset.order_by("-created_at", "-pk")
 
 
