@@ -5,9 +5,10 @@
 Runs against the database Django is configured for (DATABASE_URL or the embedded SQLite file).
 The rows are generated inside the database in one INSERT … SELECT (generate_series on PostgreSQL, a
 recursive CTE on SQLite, materialised so each random draw is made once per row): a Python loop tops
-out near 50,000 rows/s before the database does any work. Plain indexes (the trigram and FTS5 search indexes among them) are dropped for the load and
-built once afterwards, far cheaper than maintaining them row by row. Prints JSON with candidates/s
-for the rows alone and with the index builds included.
+out near 50,000 rows/s before the database does any work. Plain indexes (the trigram and FTS5
+search indexes among them) are dropped for the load and built once afterwards, far cheaper than
+maintaining them row by row. Prints JSON with candidates/s for the rows alone and with the index
+builds included.
 """
 
 import argparse
