@@ -119,7 +119,14 @@ def find_by_email(*, company, email: str) -> Candidate | None:
     email = (email or "").strip().lower()
     if not email:
         return None
-    return Candidate.objects.filter(company=company, emails__email=email).order_by("pk").first()
+    # From the email index first: joined from the candidates' side, the planner may walk the pool in pk order.
+    owner = (
+        CandidateEmail.objects.filter(company=company, email=email)
+        .order_by("candidate_id")
+        .values_list("candidate_id", flat=True)
+        .first()
+    )
+    return None if owner is None else Candidate.objects.filter(pk=owner).first()
 
 
 # --- sources and origins ---------------------------------------------------------------------
