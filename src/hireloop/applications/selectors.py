@@ -167,9 +167,20 @@ def _days_since(moment: datetime | None) -> int | None:
     return None if moment is None else max(0, (timezone.now() - moment).days)
 
 
-def candidate_data(candidate) -> dict:
-    """003 ApplicationCandidate, from the candidate fields that exist."""
-    return {
+def embedded_candidates(items: list[Application], *, base_url: str) -> dict[int, dict]:
+    """The candidates app's view of each candidate on the page (a fixed four queries)."""
+    from hireloop.candidates.models import Candidate
+    from hireloop.candidates.selectors import serialize
+
+    ids = {a.candidate_id for a in items}
+    rows = serialize(Candidate.objects.filter(pk__in=ids), base=base_url, applications=False)
+    return {row["id"]: row for row in rows}
+
+
+def candidate_data(candidate, full: dict | None = None) -> dict:
+    """003 ApplicationCandidate: the candidate row, with every email and phone, the profile answers,
+    source and origin from the candidates app's view `full` when given."""
+    data = {
         "id": candidate.pk,
         "alias": candidate.alias,
         "company_id": candidate.company_id,
@@ -190,6 +201,11 @@ def candidate_data(candidate) -> dict:
         "days_since_last_message": _days_since(candidate.last_message_at),
         "ip": candidate.ip,
     }
+    if full:
+        data["emails"] = full["emails"] or data["emails"]
+        data["phones"] = full["phones"] or data["phones"]
+        data.update(source=full["source"], origin=full["origin"], profile=full["profile"])
+    return data
 
 
 def application_page(
@@ -199,7 +215,9 @@ def application_page(
     full = view == "full"
     teams: dict[int, list[dict]] = {}
     cvs: dict[int, dict | None] = {}
+    people: dict[int, dict] = {}
     if full and items:
+        people = embedded_candidates(items, base_url=base_url)
         for member in HiringTeamMember.objects.filter(job_id__in={a.job_id for a in items}).select_related("user"):
             teams.setdefault(member.job_id, []).append(job_selectors.hiring_team_member(member))
         cvs = cvs_for(company, items, with_text="cv.text" in include, base_url=base_url)
@@ -207,7 +225,10 @@ def application_page(
             from django.db.models import prefetch_related_objects
 
             prefetch_related_objects([a.job for a in items], "ai_scoring_criteria")
-    return [application_data(a, include=include, view=view, base_url=base_url, teams=teams, cvs=cvs) for a in items]
+    return [
+        application_data(a, include=include, view=view, base_url=base_url, teams=teams, cvs=cvs, people=people)
+        for a in items
+    ]
 
 
 def application_data(
@@ -218,6 +239,7 @@ def application_data(
     base_url: str,
     teams: dict | None = None,
     cvs: dict | None = None,
+    people: dict | None = None,
 ) -> dict:
     job = application.job
     candidate = application.candidate
@@ -252,7 +274,7 @@ def application_data(
         data["hiring_team"] = (teams or {}).get(application.job_id) or None
         data["custom_fields"] = application.custom_fields
         data["answers"] = application.answers or {}
-        data["candidate"] = candidate_data(candidate)
+        data["candidate"] = candidate_data(candidate, (people or {}).get(candidate.pk))
         if "job" in include:
             data["job"] = job_selectors.job_data(job, base_url=base_url)
     return data

@@ -147,6 +147,10 @@ def _store_file(*, company, actor, application: Application, file: DecodedFile, 
     )
     attachment.file.save(file.file_name, file.as_django_file(), save=False)
     attachment.save()
+    if is_cv:
+        from hireloop.applications.tasks import parse_cv
+
+        enqueue_on_commit(parse_cv, attachment.pk)
     return attachment
 
 

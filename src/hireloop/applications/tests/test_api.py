@@ -19,7 +19,7 @@ class TestApplicationsResource(ResourceKit):
     key = "applications"
     update_payload = {"custom_fields": {"referral": "yes"}}
     invalid_payload = ({"job_id": 1}, "candidate_id")
-    list_max_queries = 5
+    list_max_queries = 9
 
     def payload_for_create(self, tenant):
         job = make_job(tenant)
@@ -105,6 +105,27 @@ def test_create_at_a_given_stage_and_with_a_cv(api, tenant):
     assert download.status_code == 200 and b"".join(download.streaming_content).startswith(b"%PDF")
 
 
+def test_an_application_cv_is_parsed_into_the_candidates_resume_profile(
+    api, tenant, run_tasks, django_capture_on_commit_callbacks
+):
+    from hireloop.ai.embeddings import minilm_available
+    from hireloop.ai.models import ParseStatus, ResumeProfile
+    from hireloop.ai.tests.resume_files import pdf_bytes
+
+    if not minilm_available():
+        pytest.skip("needs the `ai` extra (the local embedding model)")
+    job = make_job(tenant)
+    candidate = make_candidate(tenant.company)
+    cv = {"data": base64.b64encode(pdf_bytes()).decode(), "file_name": "maria.pdf", "mime_type": "application/pdf"}
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api.post("/applications", {"candidate_id": candidate.pk, "job_id": job.pk, "cv": cv})
+    assert response.status_code == 201, response.content
+    run_tasks()
+    profile = ResumeProfile.objects.get(candidate=candidate)
+    assert profile.status == ParseStatus.PARSED and profile.file_name == "maria.pdf"
+    assert "Spark" in profile.text
+
+
 def test_every_id_in_the_create_body_is_tenant_scoped(api, tenant, other_tenant):
     job = make_job(tenant)
     candidate = make_candidate(tenant.company)
@@ -184,7 +205,7 @@ def test_list_filters_and_sorting(api, tenant):
     assert "candidate" not in summary and "cv" not in summary and "stage" in summary
 
 
-@pytest.mark.parametrize("include,queries", [("", 5), ("candidate", 5), ("candidate,cv.text,job", 6)])
+@pytest.mark.parametrize("include,queries", [("", 9), ("candidate", 9), ("candidate,cv.text,job", 10)])
 def test_list_query_count_is_pinned_whatever_the_page(
     api, tenant, settings, django_assert_max_num_queries, include, queries
 ):
