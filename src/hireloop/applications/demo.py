@@ -3,7 +3,6 @@
 from hireloop.applications import services
 from hireloop.applications.models import Application, RejectionReason
 from hireloop.candidates.models import Candidate
-from hireloop.core.aliases import assign_alias
 from hireloop.jobs.models import Job, Stage
 
 PEOPLE = [
@@ -26,14 +25,11 @@ PLAN = [
 
 
 def _candidate(company, first, last, email, city, country) -> Candidate:
-    candidate = Candidate.objects.filter(company=company, email=email).first()
-    if candidate is None:
-        candidate = Candidate(
-            company=company, first_name=first, last_name=last, email=email, city=city, country=country
-        )
-        assign_alias(candidate)
-        candidate.save()
-    return candidate
+    """The demo candidate with this email, created through the candidates app once (it deduplicates by email)."""
+    from hireloop.candidates.services import create_candidate
+
+    data = {"first_name": first, "last_name": last, "email": email, "city": city, "country": country}
+    return create_candidate(company=company, actor=None, data=data, origin="Career site")[0]
 
 
 def load(*, company, admin) -> None:

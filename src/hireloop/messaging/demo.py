@@ -10,7 +10,6 @@ from email.utils import make_msgid
 from django.utils import timezone
 
 from hireloop.candidates.models import Candidate
-from hireloop.core.aliases import assign_alias
 from hireloop.messaging import conf, selectors, services
 
 TEMPLATES = [
@@ -43,11 +42,11 @@ DEMO_CANDIDATES = [
 def _candidates(company) -> list[Candidate]:
     """The demo company's first candidates (loaded by the candidates demo), else two made here."""
     found = list(Candidate.objects.filter(company=company).exclude(email="").order_by("pk")[:2])
+    from hireloop.candidates.services import create_candidate
+
     for first, last, email, phone in DEMO_CANDIDATES[len(found) :]:
-        candidate = Candidate(company=company, first_name=first, last_name=last, email=email, phone=phone)
-        assign_alias(candidate)
-        candidate.save()
-        found.append(candidate)
+        data = {"first_name": first, "last_name": last, "email": email, "phone": phone}
+        found.append(create_candidate(company=company, actor=None, data=data, origin="Career site")[0])
     return found
 
 
