@@ -137,7 +137,8 @@ def test_merge_with_both_applied_to_the_same_job_keeps_one_application_and_repor
             "kept_application_id": kept_application.pk,
             "removed_application_id": removed.pk,
             "removed_application_stage_id": removed.stage_id,
-            "moved_to_kept_application": {},
+            # its stage history (the initial "applied" entry) is kept, on the kept application
+            "moved_to_kept_application": {"applications.stagechange": 1},
             "dropped_as_duplicates": {},
         }
     ]
