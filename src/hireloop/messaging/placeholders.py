@@ -17,7 +17,8 @@ from django.utils.html import escape
 from hireloop.core.errors import ValidationFailed
 
 PLACEHOLDER_RE = re.compile(r"\{\{\s*([^{}\s]+)\s*\}\}")
-PROFILE_RE = re.compile(r"profile_([1-9][0-9]{0,18})")
+# At most 18 digits: a longer id cannot be a database id (and would overflow the lookup).
+PROFILE_RE = re.compile(r"profile_([1-9][0-9]{0,17})")
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,7 @@ BY_KEY = {p.key: p for p in CATALOGUE}
 
 
 def profile_key(question_id: int) -> str:
+    """The placeholder key of a profile question."""
     return f"profile_{question_id}"
 
 
@@ -128,9 +130,9 @@ def _profile_question(*, company, reference: str) -> tuple[int, str] | None:
     from hireloop.candidates.models import Question
 
     questions = Question.objects.filter(company=company)
-    question_id = _question_id(reference) if reference.startswith("profile_") else None
-    if question_id is not None or reference.isdigit():
-        questions = questions.filter(pk=question_id or int(reference))
+    question_id = _question_id(reference if reference.startswith("profile_") else f"profile_{reference}")
+    if question_id is not None:
+        questions = questions.filter(pk=question_id)
     else:
         questions = questions.filter(text__iexact=reference)
     return questions.order_by("pk").values_list("pk", "text").first()

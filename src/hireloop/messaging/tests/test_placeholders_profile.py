@@ -93,7 +93,11 @@ def test_prepare_a_profile_question_by_id_or_exact_text(api, other_tenant):
         assert response.json() == expected
     fixed = api.post("/template-placeholders/prepare", {"type": "profile_field", "identifier": "first_name"})
     assert fixed.json()["placeholder"] == "{{first_name}}"
-    for identifier in (str(theirs), "Favourite colour", "Notice"):
+    theirs_by_id = api.post(
+        "/template-placeholders/prepare", {"type": "profile_field", "qas_profile_question_id": theirs}
+    )
+    assert theirs_by_id.status_code == 400
+    for identifier in (str(theirs), "Favourite colour", "Notice", "9" * 30):
         response = api.post("/template-placeholders/prepare", {"type": "profile_field", "identifier": identifier})
         assert response.status_code == 400, identifier
         assert "identifier" in response.json()["error"]["validation_errors"]
@@ -216,3 +220,32 @@ def test_batch_reads_each_candidates_answers_in_one_query_per_message(api):
     assert [r["data"]["body"] for r in response.json()["results"]] == [f"<p>{i} weeks</p>" for i in range(4)]
     answer_reads = [q for q in queries.captured_queries if "profileanswer" in q["sql"].lower()]
     assert len(answer_reads) == len(ids)
+
+
+def test_text_message_renders_a_profile_answer_unescaped(api):
+    relocate = _question(api, "Willing to relocate", type="boolean")
+    response = api.post(
+        "/candidates", {"first_name": "Grace", "phone": "+15551230009", "profile": {"Willing to relocate": "no"}}
+    )
+    candidate_id = response.json()["id"]
+
+    sms = api.post(
+        f"/candidates/{candidate_id}/text-messages", {"body": f"Relocate: {{{{profile_{relocate}}}}} & more"}
+    )
+
+    assert sms.status_code == 201, sms.content
+    assert Message.objects.get(pk=sms.json()["id"]).body_text == "Relocate: No & more"
+
+
+def test_listing_placeholders_reads_the_questions_in_one_query(api, settings):
+    settings.RATE_LIMIT_ENABLED = False
+    _question(api, "Notice period")
+    with CaptureQueriesContext(connection) as one:
+        api.get("/template-placeholders", {"size": 100})
+    for index in range(5):
+        _question(api, f"Question {index}")
+    with CaptureQueriesContext(connection) as six:
+        response = api.get("/template-placeholders", {"size": 100})
+
+    assert len(six) == len(one)
+    assert len([p for p in response.json()["template_placeholders"] if p["key"].startswith("profile_")]) == 6
