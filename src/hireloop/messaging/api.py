@@ -541,8 +541,10 @@ def list_template_placeholders(request, query: Query[schemas.PlaceholderQuery]):
     """Every placeholder a template may use; `is_notification=1` adds the notification-only ones."""
     ctx: AuthContext = request.auth
     ctx.require("view_candidates")
-    _template_company(ctx, query.company_id)
-    items = placeholders.catalogue(type=query.type, q=query.q, is_notification=bool(query.is_notification))
+    company = _template_company(ctx, query.company_id)
+    items = placeholders.catalogue(
+        company=company, type=query.type, q=query.q, is_notification=bool(query.is_notification)
+    )
     return paginate(items, key="template_placeholders", page=query.page, size=query.size)
 
 
@@ -552,7 +554,11 @@ def prepare_template_placeholder(request, payload: schemas.PrepareIn):
     ctx: AuthContext = request.auth
     ctx.require("view_candidates")
     return placeholders.prepare(
-        type=payload.type, identifier=payload.identifier, system_column_title=payload.system_column_title
+        company=ctx.company,
+        type=payload.type,
+        identifier=payload.identifier,
+        system_column_title=payload.system_column_title,
+        profile_question_id=payload.qas_profile_question_id,
     )
 
 

@@ -767,6 +767,10 @@ def _reply_target(*, company, candidate, reply_to_message_id: int | None) -> Mes
     return target
 
 
+# What the job placeholders ({{job_department}}, {{job_url}}, {{stage_name}}, ...) read, in the same query.
+APPLICATION_PLACEHOLDER_RELATIONS = ("job__company", "job__department", "job__employment_type", "stage")
+
+
 def _application_of(*, company, candidate, application_id: int | None):
     from hireloop.applications.models import Application
     from hireloop.core.errors import NotFound
@@ -775,7 +779,7 @@ def _application_of(*, company, candidate, application_id: int | None):
         return None
     application = (
         Application.objects.filter(company=company, pk=application_id, candidate=candidate)
-        .select_related("job")
+        .select_related(*APPLICATION_PLACEHOLDER_RELATIONS)
         .first()
     )
     if application is None:
@@ -893,7 +897,11 @@ def _update_sms(*, company, actor, message: Message, changes: dict) -> Message:
 
 def _lock_pending(message: Message) -> Message:
     """Re-read the message under a row lock; 409 unless it is still waiting to be sent."""
-    locked = Message.objects.select_for_update(of=("self",)).select_related("application__job").get(pk=message.pk)
+    locked = (
+        Message.objects.select_for_update(of=("self",))
+        .select_related(*(f"application__{name}" for name in APPLICATION_PLACEHOLDER_RELATIONS))
+        .get(pk=message.pk)
+    )
     if locked.status in (MessageStatus.SENT, MessageStatus.SENDING):
         raise Conflict("Message already sent" if locked.status == MessageStatus.SENT else "Message is being sent")
     if locked.status != MessageStatus.SCHEDULED:
@@ -1058,8 +1066,8 @@ def update_notification_template(
     row.is_enabled = is_enabled if is_enabled is not None else current["is_enabled"]
     if not row.subject or not row.body:
         raise ValidationFailed({"subject" if not row.subject else "body": "Must not be empty."})
-    placeholders.validate(row.subject, field="subject")
-    placeholders.validate(row.body, field="body")
+    placeholders.validate(row.subject, company=company, field="subject")
+    placeholders.validate(row.body, company=company, field="body")
     row.save()
     record(kind="notification_template.updated", company=company, subject=row, actor=actor, data={"kind": kind})
     return notification_template(company=company, kind=kind)
@@ -1281,8 +1289,8 @@ def create_email_template(*, company, actor, name: str, subject: str, body: str)
     from hireloop.messaging import placeholders
     from hireloop.messaging.models import EmailTemplate
 
-    placeholders.validate(subject, field="subject", is_notification=False)
-    placeholders.validate(body, field="body", is_notification=False)
+    placeholders.validate(subject, company=company, field="subject", is_notification=False)
+    placeholders.validate(body, company=company, field="body", is_notification=False)
     template = EmailTemplate.objects.create(
         company=company, name=name.strip(), subject=_clean_subject(subject), body=body, created_by=actor
     )
@@ -1296,10 +1304,10 @@ def update_email_template(*, company, actor, template, changes: dict):
     from hireloop.messaging import placeholders
 
     if "subject" in changes:
-        placeholders.validate(changes["subject"], field="subject", is_notification=False)
+        placeholders.validate(changes["subject"], company=company, field="subject", is_notification=False)
         template.subject = _clean_subject(changes["subject"])
     if "body" in changes:
-        placeholders.validate(changes["body"], field="body", is_notification=False)
+        placeholders.validate(changes["body"], company=company, field="body", is_notification=False)
         template.body = changes["body"]
     if "name" in changes:
         template.name = changes["name"].strip()
