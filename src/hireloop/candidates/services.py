@@ -334,6 +334,25 @@ def _apply_to_job(*, company, actor, candidate, job, stage, dedupe: bool) -> Non
             raise
 
 
+def _save_changes(*, company, actor, candidate, changed: list[str], answers, cv, job, stage, deduplicated: bool):
+    """The end of every candidate write: save, store answers and CV, record the event, apply to the job."""
+    _refresh_search(candidate)
+    candidate.save()
+    changed += [f"profile.{q}" for q in _save_answers(candidate, answers)]
+    if cv is not None:
+        add_file(company=company, actor=actor, candidate=candidate, payload=cv, type=FileType.RESUME, field="cv")
+        changed.append("cv")
+    record(
+        kind="candidate.updated",
+        company=company,
+        subject=candidate,
+        actor=actor,
+        candidate_id=candidate.pk,
+        data={"fields": changed, **({"deduplicated_by": "email"} if deduplicated else {})},
+    )
+    _apply_to_job(company=company, actor=actor, candidate=candidate, job=job, stage=stage, dedupe=deduplicated)
+
+
 @transaction.atomic
 def create_candidate(
     *,
@@ -362,21 +381,17 @@ def create_candidate(
         if clean.get("phone") and not candidate.phone:
             _set_primary_phone(candidate, clean["phone"])
             changed.append("phone")
-        _refresh_search(candidate)
-        candidate.save()
-        changed += [f"profile.{q}" for q in _save_answers(candidate, answers)]
-        if cv is not None:
-            add_file(company=company, actor=actor, candidate=candidate, payload=cv, type=FileType.RESUME, field="cv")
-            changed.append("cv")
-        record(
-            kind="candidate.updated",
+        _save_changes(
             company=company,
-            subject=candidate,
             actor=actor,
-            candidate_id=candidate.pk,
-            data={"fields": changed, "deduplicated_by": "email"},
+            candidate=candidate,
+            changed=changed,
+            answers=answers,
+            cv=cv,
+            job=job,
+            stage=stage,
+            deduplicated=True,
         )
-        _apply_to_job(company=company, actor=actor, candidate=candidate, job=job, stage=stage, dedupe=True)
         return candidate, False
 
     candidate = Candidate(company=company, origin=origin_named(company=company, name=origin) if origin else None)
@@ -437,21 +452,17 @@ def update_candidate(
     if "phone" in clean and clean["phone"] != candidate.phone:
         _set_primary_phone(candidate, clean["phone"])
         changed.append("phone")
-    _refresh_search(candidate)
-    candidate.save()
-    changed += [f"profile.{q}" for q in _save_answers(candidate, answers)]
-    if cv is not None:
-        add_file(company=company, actor=actor, candidate=candidate, payload=cv, type=FileType.RESUME, field="cv")
-        changed.append("cv")
-    record(
-        kind="candidate.updated",
+    _save_changes(
         company=company,
-        subject=candidate,
         actor=actor,
-        candidate_id=candidate.pk,
-        data={"fields": changed},
+        candidate=candidate,
+        changed=changed,
+        answers=answers,
+        cv=cv,
+        job=job,
+        stage=stage,
+        deduplicated=False,
     )
-    _apply_to_job(company=company, actor=actor, candidate=candidate, job=job, stage=stage, dedupe=False)
     return candidate
 
 
