@@ -154,6 +154,16 @@ def _store_file(*, company, actor, application: Application, file: DecodedFile, 
     return attachment
 
 
+def _moved(previous: Stage | None, stage: Stage) -> dict:
+    """The data of an application.moved event."""
+    return {
+        "from_stage_id": previous.pk if previous else None,
+        "from_stage_name": previous.name if previous else None,
+        "to_stage_id": stage.pk,
+        "to_stage_name": stage.name,
+    }
+
+
 def _after_commit(function, **kwargs) -> None:
     """Run a side effect once committed; its failure is logged, never turned into the request's error."""
 
@@ -283,12 +293,7 @@ def _move(application: Application, *, stage: Stage, actor, now, source) -> bool
         "application.moved",
         application,
         actor=actor,
-        data={
-            "from_stage_id": previous.pk if previous else None,
-            "from_stage_name": previous.name if previous else None,
-            "to_stage_id": stage.pk,
-            "to_stage_name": stage.name,
-        },
+        data=_moved(previous, stage),
     )
     return True
 
@@ -644,13 +649,7 @@ def batch_move(*, company, actor, ids: list[int], stage: Stage) -> list[dict]:
                     "application.moved",
                     application,
                     actor=actor,
-                    data={
-                        "from_stage_id": previous.pk if previous else None,
-                        "from_stage_name": previous.name if previous else None,
-                        "to_stage_id": stage.pk,
-                        "to_stage_name": stage.name,
-                        "batch": True,
-                    },
+                    data={**_moved(previous, stage), "batch": True},
                 )
     return [{"id": application_id, **outcome[application_id]} for application_id in ids]
 
