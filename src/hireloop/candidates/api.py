@@ -226,7 +226,9 @@ def upload_file(request, id: str, payload: schemas.FileIn):
     """Store a base64 file (size limit MAX_UPLOAD_BYTES, type sniffed from the bytes)."""
     ctx = _ctx(request, "manage_candidates")
     candidate = _candidate(ctx, id)
-    stored = services.add_file(company=ctx.company, actor=ctx.user, candidate=candidate, payload=payload.file)
+    stored = services.add_file(
+        company=ctx.company, actor=ctx.user, candidate=candidate, payload=payload.file, type=payload.type
+    )
     return 201, selectors.file_out(stored, base=public_base_url(request))
 
 
@@ -242,6 +244,26 @@ def get_resume(request, id: str, query: Query[schemas.ResumeQuery]):
     return data
 
 
+def _sealed_evaluations(ctx: AuthContext, events) -> set[int]:
+    """Evaluation events of others whose details (verdict, score, answers) the caller may not read yet:
+    the independence rule of evaluations holds in the timeline too."""
+    from hireloop.evaluations.selectors import may_see_others
+
+    allowed: dict[int, bool] = {}
+    sealed = set()
+    for event in events:
+        if not event.kind.startswith("evaluation.") or event.actor_id == ctx.user.pk:
+            continue
+        application_id = (event.data or {}).get("application_id")
+        if application_id not in allowed:
+            allowed[application_id] = may_see_others(
+                company=ctx.company, user=ctx.user, role=ctx.role, application_id=application_id
+            )
+        if not allowed[application_id]:
+            sealed.add(event.pk)
+    return sealed
+
+
 @router.get("/candidates/{id}/activities", response=schemas.ActivitiesOut, exclude_unset=True)
 def list_activities(request, id: str, query: Query[schemas.ActivitiesQuery]):
     """The candidate's timeline, newest first; event_type filters by 003's types."""
@@ -253,8 +275,9 @@ def list_activities(request, id: str, query: Query[schemas.ActivitiesQuery]):
     page = paginate(events, key="activities", page=query.page, size=query.size)
     now = timezone.now()
     activities = []
+    sealed = _sealed_evaluations(ctx, page["activities"])
     for event in page["activities"]:
-        item = selectors.activity_out(event, now=now, view=query.view)
+        item = selectors.activity_out(event, now=now, view="summary" if event.pk in sealed else query.view)
         item["created_at"] = int(item["created_at"].timestamp())
         activities.append(item)
     return {"activities": activities, "page_size": query.size, "pagination": page["pagination"]}

@@ -156,6 +156,9 @@ class FilesOut(Schema):
 
 class FileIn(Schema):
     file: FileData
+    type: Literal["resume", "other"] = Field(
+        "other", description="resume: the file is the candidate's CV; it is parsed and their applications scored."
+    )
 
 
 class ResumeQuery(Schema):

@@ -347,7 +347,7 @@ EVENT_TYPES: dict[str, tuple[str, ...]] = {
     "stage_moved": ("application.moved", "application.advanced"),
     "automation_action_triggered": ("automation.", "workflow."),
     "assign_job": ("application.created", "application.transferred"),
-    "enrichment": ("resume.", "file.parsed"),
+    "enrichment": ("candidate.resume_parsed", "resume.", "file.parsed"),
     "call": ("call.", "message.sms"),
     "validate_emails": ("email.validated",),
     "profile_mutation": (
@@ -360,7 +360,7 @@ EVENT_TYPES: dict[str, tuple[str, ...]] = {
     "qualification": ("application.disqualified", "application.rejected", "application.hired"),
     "assign_tags": ("candidate.updated:tags",),
     "assign_sources": ("candidate.updated:source",),
-    "candidate_rate": ("evaluation.", "application.scored"),
+    "candidate_rate": ("evaluation.", "application.ai_scored"),
     "message": ("message.",),
     "interview": ("interview.",),
     "reference": ("reference.",),

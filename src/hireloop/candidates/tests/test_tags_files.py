@@ -167,6 +167,19 @@ def test_resume_with_text_content_uses_the_parsed_text(tenant, run_tasks, django
     assert stored.parse_status == "parsed"
 
 
+def test_a_file_uploaded_as_resume_is_parsed(tenant, run_tasks, django_capture_on_commit_callbacks):
+    ada = make_candidate(tenant.company)
+    cv = file_payload(b"Ada Lovelace\nMathematician\nPython developer with ten years\n", "cv.txt")
+    with django_capture_on_commit_callbacks(execute=True):
+        body = tenant.api.post(f"/candidates/{ada.pk}/files", {"file": cv, "type": "resume"}).json()
+    assert body["type"] == "resume"
+    assert run_tasks() == 1
+
+    resume = tenant.api.get(f"/candidates/{ada.pk}/resume", {"include": "text_content"}).json()
+    assert resume["uuid"] == body["uuid"] and "Mathematician" in resume["text"]
+    assert CandidateFile.objects.get(candidate=ada).parse_status == "parsed"
+
+
 def test_no_resume_is_404(tenant):
     ada = make_candidate(tenant.company)
     tenant.api.post(f"/candidates/{ada.pk}/files", {"file": file_payload()})

@@ -212,6 +212,27 @@ def test_evaluator_sees_others_only_after_submitting_their_own(tenant, applicati
     assert after_get.json()["recommendation"] == "strong_yes"
 
 
+def test_the_candidate_timeline_keeps_others_verdicts_sealed_until_the_reader_submits(tenant, application, template):
+    first = tenant.member("interviewer")
+    late = tenant.member("interviewer")
+    filled_and_submitted(first, application, template, 5, 5, "strong_yes")
+    mine = new_form(late, application, template_id=template["id"])
+
+    def submitted_details(member):
+        url = f"/candidates/{application.candidate_id}/activities"
+        events = member.api.get(url, {"event_type": "candidate_rate"}).json()["activities"]
+        return [e["event"]["data"].get("details") for e in events if e["event"]["kind"] == "evaluation.submitted"]
+
+    before = submitted_details(late)
+    answer(late, mine, {0: 2, 1: 2}, recommendation="no")
+    late.api.post(f"/evaluation-forms/{mine['id']}/submit")
+    after = submitted_details(late)
+
+    assert before == [None]  # the event is listed, its verdict is not
+    assert sorted(d["recommendation"] for d in after) == ["no", "strong_yes"]
+    assert [d["recommendation"] for d in submitted_details(tenant)] == ["no", "strong_yes"]  # admin
+
+
 @pytest.mark.parametrize("role", ["admin", "hiring_manager"])
 def test_admins_and_hiring_managers_see_submitted_forms_without_submitting(tenant, application, template, role):
     reader = tenant if role == "admin" else tenant.member(role)
