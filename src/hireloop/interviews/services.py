@@ -507,8 +507,7 @@ def update_interview(*, company, actor, interview: Interview, allow_conflict: bo
             )
         heading = "Interview rescheduled" if times_changed else "Interview updated"
         _notify(interview, method="REQUEST", heading=heading, kind="interview_invitation", actor=actor)
-        if times_changed:
-            _schedule_reminder(interview)
+        _schedule_reminder(interview)  # the queued one carries the old sequence and will not send
     return interview
 
 

@@ -172,6 +172,19 @@ def test_rescheduled_interview_sends_only_the_reminder_of_its_new_time(tenant, a
     assert Event.objects.get(kind="interview.reminder_sent").data == {"application_id": application.pk, "sequence": 1}
 
 
+def test_an_updated_location_keeps_exactly_one_reminder(tenant, application, interviewer, commit, drain):
+    interview = schedule(tenant, application, [interviewer], commit)
+    with commit():
+        tenant.api.put(f"/interviews/{interview['id']}", {"location": "Room 42, 3rd floor"})
+
+    with time_machine.travel(REMINDER_DUE, tick=False):
+        drain()
+        drain()
+
+    assert sorted(m.to[0] for m in reminders()) == sorted(["ada@example.com", interviewer.user.email])
+    assert Event.objects.get(kind="interview.reminder_sent").data["sequence"] == 1
+
+
 # --- overdue evaluations -------------------------------------------------------------------------
 
 
