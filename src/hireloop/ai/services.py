@@ -147,11 +147,9 @@ def _fill_empty_candidate_fields(candidate, resume: dict) -> list[str]:
         values["city"] = city[:120]
         if not candidate.country and not candidate.state:
             values["country" if len(rest) > 2 else "state"] = rest[:120]
-    if values:
-        type(candidate).objects.filter(pk=candidate.pk).update(**values, updated_at=timezone.now())
-        for key, value in values.items():
-            setattr(candidate, key, value)
-    return sorted(values)
+    from hireloop.candidates.services import fill_blanks
+
+    return sorted(fill_blanks(candidate=candidate, values=values, source="resume") if values else [])
 
 
 # ---------------------------------------------------------------- scores

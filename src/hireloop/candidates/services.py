@@ -302,6 +302,41 @@ def _apply(candidate: Candidate, clean: dict[str, Any], *, only_blank: bool = Fa
     return changed
 
 
+def fill_blanks(*, candidate: Candidate, values: dict[str, str], source: str) -> list[str]:
+    """Fill the candidate's empty fields from `values` (e.g. read from their resume by `source`) through the
+    API's own normalisation: a value that does not validate, or an email another candidate has, is skipped;
+    what is already there is never overwritten. Contacts, search and the event stay as for any update."""
+    row = Candidate.objects.select_for_update().get(pk=candidate.pk)
+    clean: dict[str, Any] = {}
+    for field, value in values.items():
+        data = {field: value, **({"country": values.get("country") or row.country} if field == "phone" else {})}
+        try:
+            clean[field] = _clean_fields(data)[field]
+        except ValidationFailed:
+            continue
+    email, phone = clean.pop("email", ""), clean.pop("phone", "")
+    changed = _apply(row, clean, only_blank=True)
+    if email and not row.email and find_by_email(company=row.company_id, email=email) is None:
+        _set_primary_email(row, email)
+        changed.append("email")
+    if phone and not row.phone:
+        _set_primary_phone(row, phone)
+        changed.append("phone")
+    if changed:
+        _refresh_search(row)
+        row.save()
+        record(
+            kind="candidate.updated",
+            company=row.company,
+            subject=row,
+            candidate_id=row.pk,
+            data={"fields": changed, "source": source},
+        )
+        for field in (*changed, "name_key", "updated_at"):
+            setattr(candidate, field, getattr(row, field))
+    return changed
+
+
 def _resolve_job_stage(company, job_id, stage_id):
     from hireloop.jobs.models import Job, Stage
 

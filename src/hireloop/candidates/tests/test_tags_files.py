@@ -180,6 +180,25 @@ def test_a_file_uploaded_as_resume_is_parsed(tenant, run_tasks, django_capture_o
     assert CandidateFile.objects.get(candidate=ada).parse_status == "parsed"
 
 
+def test_contacts_read_from_a_resume_fill_only_blanks_and_are_searchable(
+    tenant, run_tasks, django_capture_on_commit_callbacks
+):
+    from hireloop.activity.models import Event
+
+    ada = make_candidate(tenant.company, email="", phone="")
+    cv = file_payload(b"Ada Lovelace\nada.lovelace@example.org | +44 20 7946 0958\nPython developer\n", "cv.txt")
+    with django_capture_on_commit_callbacks(execute=True):
+        tenant.api.post(f"/candidates/{ada.pk}/files", {"file": cv, "type": "resume"})
+    run_tasks()
+
+    found = tenant.api.get("/candidates", {"email": "ada.lovelace@example.org"}).json()["candidates"]
+    assert [c["id"] for c in found] == [ada.pk]
+    assert found[0]["emails"] == ["ada.lovelace@example.org"] and found[0]["phones"] == ["+442079460958"]
+    assert tenant.api.get("/candidates", {"q": "lovelace@exa"}).json()["candidates"][0]["id"] == ada.pk
+    update = Event.objects.filter(kind="candidate.updated", candidate_id=ada.pk).latest("pk")
+    assert update.data == {"fields": ["email", "phone"], "source": "resume"}
+
+
 def test_no_resume_is_404(tenant):
     ada = make_candidate(tenant.company)
     tenant.api.post(f"/candidates/{ada.pk}/files", {"file": file_payload()})
