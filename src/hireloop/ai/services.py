@@ -83,6 +83,11 @@ def _store_profile(
     *, company, candidate, actor, file_name, source_file_id, digest, resume, failure, vectors
 ) -> ResumeProfile:
     profile = ResumeProfile.objects.for_company(company).select_for_update().filter(candidate=candidate).first()
+    keep_parsed = profile is not None and profile.status == ParseStatus.PARSED and failure is not None
+    if keep_parsed:
+        # A later file that cannot be read does not wipe a good profile (nor its scores): the failure is
+        # recorded and reported on that file only (this unsaved profile carries it to the caller).
+        profile = ResumeProfile(company=company, candidate=candidate)
     profile = profile or ResumeProfile(company=company, candidate=candidate)
     profile.file_name = file_name[:255]
     profile.source_file_id = source_file_id
@@ -92,7 +97,8 @@ def _store_profile(
         profile.text, profile.structured, profile.vector, profile.vector_model = "", {}, None, ""
         profile.passage_vectors = None
         profile.skills, profile.years_experience = [], None
-        profile.save()
+        if not keep_parsed:
+            profile.save()
         record(
             kind="candidate.resume_parse_failed",
             company=company,

@@ -144,6 +144,10 @@ class AttachmentOut(Schema):
     type: str
     created_at: UnixTime
     file: AttachmentFileOut
+    parse_status: str | None = Field(
+        None, description="Resumes: pending until parsed, then parsed or failed (with parse_error)."
+    )
+    parse_error: str | None = None
 
 
 class ResumeOut(AttachmentOut):

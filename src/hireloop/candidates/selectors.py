@@ -305,6 +305,8 @@ def file_out(stored: CandidateFile, *, base: str, now: datetime | None = None) -
         "relative_time": relative_time(stored.created_at, now),
         "type": stored.type,
         "created_at": stored.created_at,
+        "parse_status": (stored.parse_status or "pending") if stored.type == FileType.RESUME else None,
+        "parse_error": stored.parse_error or None,
         "file": {
             "is_image": stored.mime_type.startswith("image/"),
             "orig_file_name": stored.original_name,

@@ -266,3 +266,37 @@ def test_given_no_resume_file_model_when_parse_and_store_runs_then_it_reports_it
 
     settings.AI_RESUME_FILE_MODEL = "candidates.NoSuchFile"
     assert parse_and_store.call(1) == "no_model"
+
+
+def test_given_a_parsed_resume_when_an_unreadable_file_follows_then_the_good_profile_and_score_stay(tenant):
+    candidate = _with_resume(tenant.company, STRONG)
+    failed = services.ingest_resume(
+        company=tenant.company, candidate=candidate, content=resume_files.encrypted_pdf_bytes(), file_name="new.pdf"
+    )
+    assert (failed.status, failed.failure_reason) == ("failed", "The PDF is password-protected.")
+    kept = ResumeProfile.objects.get(candidate=candidate)
+    assert (kept.status, kept.file_name) == ("parsed", "cv.txt") and "Python" in kept.text
+    assert Event.objects.filter(kind="candidate.resume_parse_failed", candidate_id=candidate.pk).count() == 1
+
+
+def test_given_one_post_with_a_job_and_a_cv_when_tasks_run_then_the_application_is_scored(
+    tenant, run_tasks, django_capture_on_commit_callbacks
+):
+    import base64
+
+    from hireloop.jobs.tests.helpers import make_job
+
+    job = make_job(tenant, title=JOB_TITLE, description=JOB_DESCRIPTION, status="Public")
+    cv = {"data": base64.b64encode(STRONG.encode()).decode(), "file_name": "cv.txt", "mime_type": "text/plain"}
+    with django_capture_on_commit_callbacks(execute=True):
+        response = tenant.api.post("/candidates", {"first_name": "Jane", "job_id": job.pk, "cv": cv})
+    assert response.status_code == 201, response.content
+    for _ in range(5):  # parse, then score (each task may queue the next)
+        with django_capture_on_commit_callbacks(execute=True):
+            if not run_tasks():
+                break
+
+    application = Application.objects.get(candidate_id=response.json()["id"], job=job)
+    assert application.ai_score is not None and application.ai_recommendation
+    score = tenant.api.get(f"/applications/{application.pk}/ai-score").json()["score"]
+    assert score["total_score"] == application.ai_score and score["method"]

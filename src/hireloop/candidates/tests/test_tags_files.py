@@ -172,8 +172,9 @@ def test_a_file_uploaded_as_resume_is_parsed(tenant, run_tasks, django_capture_o
     cv = file_payload(b"Ada Lovelace\nMathematician\nPython developer with ten years\n", "cv.txt")
     with django_capture_on_commit_callbacks(execute=True):
         body = tenant.api.post(f"/candidates/{ada.pk}/files", {"file": cv, "type": "resume"}).json()
-    assert body["type"] == "resume"
+    assert (body["type"], body["parse_status"], body["parse_error"]) == ("resume", "pending", None)
     assert run_tasks() == 1
+    assert tenant.api.get(f"/candidates/{ada.pk}/files").json()["files"][0]["parse_status"] == "parsed"
 
     resume = tenant.api.get(f"/candidates/{ada.pk}/resume", {"include": "text_content"}).json()
     assert resume["uuid"] == body["uuid"] and "Mathematician" in resume["text"]
