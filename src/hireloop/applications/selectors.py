@@ -123,34 +123,38 @@ def cvs_for(company, items: list[Application], *, with_text: bool, base_url: str
         "created_at", "pk"
     ):
         own[attachment.application_id] = attachment  # the latest wins
-    for application_id, attachment in own.items():
-        data = attachment_data(attachment, base_url=base_url)
-        data.pop("is_cv")
-        data.pop("created_at")
-        if with_text:
-            data["text"] = None
-        result[application_id] = data
-    missing = {a.candidate_id: a for a in items if a.pk not in own}
-    if missing:
+    wanted = {a.candidate_id for a in items if a.pk not in own or with_text}
+    by_candidate = {}
+    if wanted:
         fields = ["pk", "candidate_id", "file_name", "created_at"] + (["text"] if with_text else [])
         profiles = ResumeProfile.objects.filter(
-            company=company, candidate_id__in=list(missing), status=ParseStatus.PARSED
+            company=company, candidate_id__in=list(wanted), status=ParseStatus.PARSED
         ).only(*fields)
         by_candidate = {p.candidate_id: p for p in profiles}
-        for application in items:
-            profile = by_candidate.get(application.candidate_id) if application.pk not in own else None
-            if profile is None:
-                continue
-            name = profile.file_name or "resume"
-            data = {
-                "uuid": str(uuid.uuid5(RESUME_NAMESPACE, f"resume-profile-{profile.pk}")),
-                "url": f"{base_url}/api/v2/candidates/{application.candidate.alias}/resume",
-                "relative_time": f"{timesince(profile.created_at)} ago",
-                "file": _file_info(name, _guess_type(name), None),
-            }
-            if with_text:
-                data["text"] = profile.text or None
+    for application in items:
+        profile = by_candidate.get(application.candidate_id)
+        attachment = own.get(application.pk)
+        if attachment is not None:
+            data = attachment_data(attachment, base_url=base_url)
+            data.pop("is_cv")
+            data.pop("created_at")
+            if with_text:  # the text parsed from this very file, when it was the last one parsed
+                same_file = profile is not None and profile.file_name == attachment.orig_file_name[:255]
+                data["text"] = (profile.text or None) if same_file else None
             result[application.pk] = data
+            continue
+        if profile is None:
+            continue
+        name = profile.file_name or "resume"
+        data = {
+            "uuid": str(uuid.uuid5(RESUME_NAMESPACE, f"resume-profile-{profile.pk}")),
+            "url": f"{base_url}/api/v2/candidates/{application.candidate.alias}/resume",
+            "relative_time": f"{timesince(profile.created_at)} ago",
+            "file": _file_info(name, _guess_type(name), None),
+        }
+        if with_text:
+            data["text"] = profile.text or None
+        result[application.pk] = data
     return result
 
 

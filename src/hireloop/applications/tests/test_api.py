@@ -124,6 +124,8 @@ def test_an_application_cv_is_parsed_into_the_candidates_resume_profile(
     profile = ResumeProfile.objects.get(candidate=candidate)
     assert profile.status == ParseStatus.PARSED and profile.file_name == "maria.pdf"
     assert "Spark" in profile.text
+    cv = api.get(f"/applications/{response.json()['id']}", {"include": "cv.text"}).json()["cv"]
+    assert cv["file"]["orig_file_name"] == "maria.pdf" and "Spark" in cv["text"]
 
 
 def test_every_id_in_the_create_body_is_tenant_scoped(api, tenant, other_tenant):
