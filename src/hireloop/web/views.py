@@ -31,10 +31,8 @@ def careers(request, slug: str):
 def careers_job(request, slug: str, alias: str):
     """One Public job (the `url` of the job in the API). Its description was sanitised when stored."""
     company = _careers_company(slug)
-    job = Job.objects.filter(company=company, alias=alias, status=CAREERS_STATUS).select_related(
-        "department", "employment_type"
-    )
-    job = job.first()
+    jobs = Job.objects.filter(company=company, alias=alias, status=CAREERS_STATUS)
+    job = jobs.select_related("department", "employment_type").first()
     if job is None:
         raise Http404("No such open job")
     return render(request, "web/careers_job.html", {"company": company, "job": job})
