@@ -211,33 +211,33 @@ class LoadResult:
         return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))] * 1000
 
 
-def load(
+def drive(
     name: str,
-    url: str,
+    calls: list[list],
     *,
     headers: dict[str, str] | None = None,
-    requests: int = 2000,
-    connections: int = 16,
-    warmup: int = 50,
+    base_url: str = "",
+    warmup=None,
+    ok: tuple[int, ...] = (200,),
 ) -> LoadResult:
-    """GET `url` `requests` times from `connections` threads, each with one keep-alive connection."""
-    per_thread = [requests // connections + (1 if i < requests % connections else 0) for i in range(connections)]
+    """Run `calls[i]` (functions of an httpx.Client returning a response) from thread i, each thread with
+    one keep-alive connection, all starting together after `warmup(client)`; times every call."""
+    connections = len(calls)
     latencies: list[list[float]] = [[] for _ in range(connections)]
     errors = [0] * connections
     barrier = threading.Barrier(connections + 1)
 
     def worker(index: int) -> None:
         limits = httpx.Limits(max_connections=1, max_keepalive_connections=1)
-        with httpx.Client(headers=headers, limits=limits, timeout=30) as client:
-            for _ in range(max(1, warmup // connections)):
-                client.get(url)
+        with httpx.Client(base_url=base_url, headers=headers, limits=limits, timeout=60) as client:
+            if warmup is not None:
+                warmup(client)
             barrier.wait()
             mine = latencies[index]
-            for _ in range(per_thread[index]):
+            for call in calls[index]:
                 start = time.perf_counter()
                 try:
-                    response = client.get(url)
-                    if response.status_code != 200:
+                    if call(client).status_code not in ok:
                         errors[index] += 1
                 except httpx.HTTPError:
                     errors[index] += 1
@@ -253,6 +253,32 @@ def load(
     elapsed = time.perf_counter() - started
     flat = [value for chunk in latencies for value in chunk]
     return LoadResult(name=name, requests=len(flat), errors=sum(errors), seconds=elapsed, latencies=flat)
+
+
+def split(items: list, connections: int) -> list[list]:
+    """Deal `items` round-robin to `connections` threads."""
+    return [items[i::connections] for i in range(connections)]
+
+
+def load(
+    name: str,
+    url: str,
+    *,
+    headers: dict[str, str] | None = None,
+    requests: int = 2000,
+    connections: int = 16,
+    warmup: int = 50,
+) -> LoadResult:
+    """GET `url` `requests` times from `connections` threads, each with one keep-alive connection."""
+
+    def get(client):
+        return client.get(url)
+
+    def warm(client):
+        for _ in range(max(1, warmup // connections)):
+            client.get(url)
+
+    return drive(name, split([get] * requests, connections), headers=headers, warmup=warm)
 
 
 def report(rows: list[tuple[LoadResult, LoadResult | None]], *, title: str) -> None:

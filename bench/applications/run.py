@@ -22,7 +22,6 @@ import json
 import statistics
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
@@ -31,7 +30,17 @@ import httpx
 BENCH = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(BENCH))
 
-from harness import LoadResult, base_env, baseline_server, hireloop_server, load, report, seed  # noqa: E402
+from harness import (  # noqa: E402
+    LoadResult,
+    base_env,
+    baseline_server,
+    drive,
+    hireloop_server,
+    load,
+    report,
+    seed,
+    split,
+)
 
 
 def fresh_postgres(url: str) -> str:
@@ -68,39 +77,14 @@ def _urls_load(
     bodies: list | None = None,
 ) -> LoadResult:
     """Requests to a rotating list of URLs (and JSON bodies) from `connections` threads."""
-    latencies: list[list[float]] = [[] for _ in range(connections)]
-    errors = [0] * connections
-    barrier = threading.Barrier(connections + 1)
-    chunks = [list(range(i, len(urls), connections)) for i in range(connections)]
 
-    def worker(index: int) -> None:
-        limits = httpx.Limits(max_connections=1, max_keepalive_connections=1)
-        with httpx.Client(base_url=base, headers=headers, limits=limits, timeout=60) as client:
-            client.get("/api/v2/ping")
-            barrier.wait()
-            for position in chunks[index]:
-                start = time.perf_counter()
-                try:
-                    if method == "GET":
-                        response = client.get(urls[position])
-                    else:
-                        response = client.post(urls[position], json=bodies[position])
-                    if response.status_code != 200:
-                        errors[index] += 1
-                except httpx.HTTPError:
-                    errors[index] += 1
-                latencies[index].append(time.perf_counter() - start)
+    def call(position: int):
+        if method == "GET":
+            return lambda client: client.get(urls[position])
+        return lambda client: client.post(urls[position], json=bodies[position])
 
-    threads = [threading.Thread(target=worker, args=(i,), daemon=True) for i in range(connections)]
-    for thread in threads:
-        thread.start()
-    barrier.wait()
-    started = time.perf_counter()
-    for thread in threads:
-        thread.join()
-    elapsed = time.perf_counter() - started
-    flat = [v for chunk in latencies for v in chunk]
-    return LoadResult(name=name, requests=len(flat), errors=sum(errors), seconds=elapsed, latencies=flat)
+    calls = split([call(i) for i in range(len(urls))], connections)
+    return drive(name, calls, headers=headers, base_url=base, warmup=lambda client: client.get("/api/v2/ping"))
 
 
 def main() -> None:

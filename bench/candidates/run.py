@@ -21,8 +21,6 @@ import contextlib
 import json
 import subprocess
 import sys
-import threading
-import time
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -31,7 +29,18 @@ import httpx
 BENCH = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(BENCH))
 
-from harness import LoadResult, _process, base_env, baseline_server, free_port, load, report, seed  # noqa: E402
+from harness import (  # noqa: E402
+    LoadResult,
+    _process,
+    base_env,
+    baseline_server,
+    drive,
+    free_port,
+    load,
+    report,
+    seed,
+    split,
+)
 
 TARGETS = {
     "GET ?q=<partial name> 1c": "p95 < 50 ms",
@@ -43,39 +52,12 @@ TARGETS = {
 
 def post_load(name: str, url: str, bodies, *, headers: dict, requests: int, connections: int) -> LoadResult:
     """POST a fresh body per request from `connections` threads with one keep-alive connection each."""
-    per_thread = [requests // connections + (1 if i < requests % connections else 0) for i in range(connections)]
-    latencies: list[list[float]] = [[] for _ in range(connections)]
-    errors = [0] * connections
-    barrier = threading.Barrier(connections + 1)
-    lock = threading.Lock()
 
-    def worker(index: int) -> None:
-        limits = httpx.Limits(max_connections=1, max_keepalive_connections=1)
-        with httpx.Client(headers=headers, limits=limits, timeout=60) as client:
-            barrier.wait()
-            for _ in range(per_thread[index]):
-                with lock:
-                    body = next(bodies)
-                start = time.perf_counter()
-                try:
-                    response = client.post(url, json=body)
-                    if response.status_code not in (200, 201):
-                        errors[index] += 1
-                except httpx.HTTPError:
-                    errors[index] += 1
-                latencies[index].append(time.perf_counter() - start)
+    def poster(body):
+        return lambda client: client.post(url, json=body)
 
-    threads = [threading.Thread(target=worker, args=(i,), daemon=True) for i in range(connections)]
-    for thread in threads:
-        thread.start()
-    barrier.wait()
-    started = time.perf_counter()
-    for thread in threads:
-        thread.join()
-    flat = [v for chunk in latencies for v in chunk]
-    return LoadResult(
-        name=name, requests=len(flat), errors=sum(errors), seconds=time.perf_counter() - started, latencies=flat
-    )
+    calls = [poster(next(bodies)) for _ in range(requests)]
+    return drive(name, split(calls, connections), headers=headers, ok=(200, 201))
 
 
 @contextlib.contextmanager
