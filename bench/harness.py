@@ -281,6 +281,32 @@ def load(
     return drive(name, split([get] * requests, connections), headers=headers, warmup=warm)
 
 
+def start_workers(env: dict, n: int, *args: str) -> list[subprocess.Popen]:
+    """`n` real `hireloop worker` processes (extra command-line `args`), output discarded."""
+    return [
+        subprocess.Popen(  # noqa: S603
+            [sys.executable, "-m", "hireloop", "worker", *args],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            cwd=str(BENCH_DIR.parent),
+        )
+        for _ in range(n)
+    ]
+
+
+def stop_workers(workers: list[subprocess.Popen]) -> None:
+    """SIGTERM, then SIGKILL whatever has not stopped within 20 s."""
+    for worker in workers:
+        if worker.poll() is None:
+            worker.send_signal(signal.SIGTERM)
+    for worker in workers:
+        try:
+            worker.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+
+
 def report(rows: list[tuple[LoadResult, LoadResult | None]], *, title: str) -> None:
     """Print req/s and p50/p95/p99 per row, with req/s as a fraction of its baseline."""
     print(f"\n{title}")

@@ -27,6 +27,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 SRC = ROOT / "src"
+sys.path.insert(0, str(ROOT / "bench"))
+
+from harness import start_workers, stop_workers  # noqa: E402
+
 LEASE_SECONDS = 10  # short lease so the kill run recovers within the benchmark
 SWEEP_SECONDS = 5
 
@@ -163,30 +167,6 @@ print(Message.objects.filter(status="sent").count())
 """
 
 
-def start_workers(env: dict, n: int) -> list[subprocess.Popen]:
-    return [
-        subprocess.Popen(  # noqa: S603
-            [sys.executable, "-m", "hireloop", "worker", "--interval", "0.2"],
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            cwd=str(ROOT),
-        )
-        for _ in range(n)
-    ]
-
-
-def stop_workers(workers: list[subprocess.Popen]) -> None:
-    for worker in workers:
-        if worker.poll() is None:
-            worker.send_signal(signal.SIGTERM)
-    for worker in workers:
-        try:
-            worker.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            worker.kill()
-
-
 def scenario(tag: str, *, count: int, workers: int, kill: bool, tmp: Path, timeout: float) -> dict:
     sink = Sink()
     env = scenario_env(tag, sink.port, tmp)
@@ -194,7 +174,7 @@ def scenario(tag: str, *, count: int, workers: int, kill: bool, tmp: Path, timeo
     try:
         run_child(env, SETUP)
         created = json.loads(run_child(env, CREATE))
-        procs = start_workers(env, workers)
+        procs = start_workers(env, workers, "--interval", "0.2")
         started = time.perf_counter()
         killed = None
         deadline = started + timeout

@@ -30,6 +30,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 SRC = ROOT / "src"
+sys.path.insert(0, str(ROOT / "bench"))
+
+from harness import start_workers, stop_workers  # noqa: E402
+
 sys.path.insert(0, str(SRC))
 
 
@@ -165,30 +169,6 @@ def produce_events(env: dict, events: int, rate: float, producers: int) -> dict:
     ]
     seconds = [json.loads(child.communicate()[0].strip().splitlines()[-1])["seconds"] for child in children]
     return {"seconds": max(seconds)}
-
-
-def start_workers(env: dict, n: int) -> list[subprocess.Popen]:
-    return [
-        subprocess.Popen(  # noqa: S603
-            [sys.executable, "-m", "hireloop", "worker"],
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            cwd=str(ROOT),
-        )
-        for _ in range(n)
-    ]
-
-
-def stop_workers(workers: list[subprocess.Popen]) -> None:
-    for worker in workers:
-        if worker.poll() is None:
-            worker.send_signal(signal.SIGTERM)
-    for worker in workers:
-        try:
-            worker.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            worker.kill()
 
 
 def percentile(values: list[float], p: float) -> float:
